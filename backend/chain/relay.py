@@ -1,0 +1,356 @@
+"""The relay: signs outbox entries, stores them, broadcasts them and confirms their receipts.
+
+Crash safety, step by step:
+- before signing: the entry is `pending`; nothing was allocated.
+- signing: under the signer's nonce-row lock, the nonce is allocated and the raw
+  transaction stored with status `signed` in one database transaction.
+- broadcast: the stored raw bytes are sent; sending them again is harmless
+  (same hash), so a crash here is resumed by resending.
+- receipt: `sent` entries are confirmed or failed from their receipt.
+A transaction is never signed twice, so no nonce is skipped or reused.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import zlib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from hexbytes import HexBytes
+from web3 import Web3
+from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound, Web3RPCError
+
+from chain import client, keys
+from chain.models import ChainAccount, ChainDeployment, ChainNetwork, ChainTransaction, SignerNonce
+
+logger = logging.getLogger(__name__)
+
+GAS_MARGIN_NUMERATOR, GAS_MARGIN_DENOMINATOR = 12, 10
+DEV_FUNDING_WEI = 10**21
+DEV_FUNDING_THRESHOLD_WEI = 10**19
+IN_FLIGHT = (ChainTransaction.Status.SIGNED, ChainTransaction.Status.SENT)
+
+# Test hook for fault injection: a callable(step_name, tx) run at each step.
+fault_hook = None
+
+
+class NetworkMismatch(Exception):
+    """The node is not the chain our deployments live on (reset, or never deployed)."""
+
+
+@dataclass
+class RelayReport:
+    signed: int = 0
+    sent: int = 0
+    confirmed: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def idle(self) -> bool:
+        return not (self.signed or self.sent or self.confirmed or self.failed)
+
+
+def _fault(step: str, tx: ChainTransaction) -> None:
+    """Fault injection for the crash tests: RELAY_CRASH_AT=<step> kills this process there."""
+    if fault_hook is not None:
+        fault_hook(step, tx)
+    if os.environ.get("RELAY_CRASH_AT") == step:
+        logger.warning("fault injection: killing the relay at %s (tx %s)", step, tx.pk)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def active_network_for(w3: Web3) -> ChainNetwork:
+    network = ChainNetwork.objects.filter(active=True).first()
+    if network is None:
+        raise NetworkMismatch("No contracts are deployed yet: run `manage.py chain_deploy`.")
+    chain_id = w3.eth.chain_id
+    genesis = w3.eth.get_block(0)["hash"].to_0x_hex()
+    if (network.chain_id, network.genesis_hash) != (chain_id, genesis):
+        raise NetworkMismatch(
+            f"The node is chain {chain_id} with genesis {genesis}; our contracts are on "
+            f"chain {network.chain_id} with genesis {network.genesis_hash}."
+        )
+    return network
+
+
+def relay_run(*, w3: Web3 | None = None, network: ChainNetwork | None = None, max_rounds: int = 20) -> RelayReport:
+    """Drain the outbox: resume in-flight entries, then sign and send eligible ones."""
+    w3 = w3 or client.web3()
+    network = network or active_network_for(w3)
+    report = RelayReport()
+    _resume_in_flight(w3, network, report)
+    for _ in range(max_rounds):
+        progressed = False
+        for signer_id in _signers_with_pending():
+            progressed |= _relay_signer(w3, network, signer_id, report)
+        _fail_orphans(report)
+        if not progressed:
+            break
+    return report
+
+
+def _signers_with_pending() -> list:
+    return list(
+        ChainTransaction.objects.filter(status=ChainTransaction.Status.PENDING)
+        .values_list("signer_id", flat=True)
+        .distinct()
+    )
+
+
+def _fail_orphans(report: RelayReport) -> None:
+    """A pending entry whose dependency failed can never be sent: fail it too."""
+    while True:
+        orphans = ChainTransaction.objects.filter(
+            status=ChainTransaction.Status.PENDING, depends_on__status=ChainTransaction.Status.FAILED
+        ).distinct()
+        count = 0
+        for tx in orphans:
+            _mark_failed(tx, "dependency_failed", "A transaction this one depends on failed.")
+            count += 1
+        report.failed += count
+        if not count:
+            return
+
+
+def _advisory_key(signer_id) -> int:
+    return zlib.crc32(f"relay:{signer_id}".encode())
+
+
+def _relay_signer(w3: Web3, network: ChainNetwork, signer_id, report: RelayReport) -> bool:
+    """Sign and send this signer's eligible entries in order; True if anything moved."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_advisory_key(signer_id)])
+        if not cursor.fetchone()[0]:
+            return False
+    try:
+        signer = ChainAccount.objects.get(pk=signer_id)
+        account = keys.signing_account(signer.encrypted_key, signer.address)
+        _ensure_dev_funds(w3, signer.address)
+        moved = False
+        while True:
+            batch = _sign_batch(w3, network, signer, account, report)
+            if not batch:
+                return moved
+            moved = True
+            for tx in batch:
+                _broadcast(w3, tx, report)
+            for tx in batch:
+                _confirm(w3, tx, report)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_advisory_key(signer_id)])
+
+
+def relay_transactions(*, w3: Web3, network: ChainNetwork, transactions: list[ChainTransaction]) -> RelayReport:
+    """Sign, send and confirm exactly these entries now (used for deployments)."""
+    report = RelayReport()
+    for tx in transactions:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [_advisory_key(tx.signer_id)])
+        try:
+            signer = tx.signer
+            account = keys.signing_account(signer.encrypted_key, signer.address)
+            _ensure_dev_funds(w3, signer.address)
+            _sign_batch(w3, network, signer, account, report, candidates=[tx])
+            tx.refresh_from_db()
+            if tx.status in IN_FLIGHT:
+                _broadcast(w3, tx, report)
+                _confirm(w3, tx, report)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_advisory_key(tx.signer_id)])
+    return report
+
+
+def _eligible_in_order(signer: ChainAccount, limit: int) -> list[ChainTransaction]:
+    """This signer's pending entries in order, up to the first whose dependencies are not confirmed."""
+    pending = list(
+        ChainTransaction.objects.filter(signer=signer, status=ChainTransaction.Status.PENDING)
+        .order_by("created_at", "id")
+        .prefetch_related("depends_on")[:limit]
+    )
+    eligible = []
+    deployed = set(ChainDeployment.objects.filter(network__active=True).values_list("name", flat=True))
+    for tx in pending:
+        if tx.function != ChainTransaction.DEPLOY and tx.contract not in deployed:
+            break
+        if any(dep.status != ChainTransaction.Status.CONFIRMED for dep in tx.depends_on.all()):
+            break
+        eligible.append(tx)
+    return eligible
+
+
+def _sign_batch(w3, network, signer, account, report, candidates=None) -> list[ChainTransaction]:
+    if candidates is None:
+        candidates = _eligible_in_order(signer, settings.CHAIN_RELAY_BATCH)
+    if not candidates:
+        return []
+    signed: list[ChainTransaction] = []
+    fees = _fees(w3)
+    with transaction.atomic():
+        nonce_row = _lock_nonce(w3, network, signer)
+        still_pending = set(
+            ChainTransaction.objects.filter(
+                pk__in=[c.pk for c in candidates], status=ChainTransaction.Status.PENDING
+            ).values_list("pk", flat=True)
+        )
+        candidates = [c for c in candidates if c.pk in still_pending]
+        for position, tx in enumerate(candidates):
+            _fault("before_sign", tx)
+            try:
+                unsigned = _build(w3, network, tx, signer.address, nonce_row.next_nonce, fees)
+            except (ContractCustomError, ContractLogicError, Web3RPCError) as exc:
+                if position > 0:
+                    # May depend on an earlier entry of this batch that is not mined yet.
+                    break
+                code, message = client.decode_revert(exc)
+                _mark_failed(tx, code, message)
+                report.failed += 1
+                continue
+            signed_tx = account.sign_transaction(unsigned)
+            tx.network = network
+            tx.nonce = nonce_row.next_nonce
+            tx.raw_tx = bytes(signed_tx.raw_transaction)
+            tx.tx_hash = signed_tx.hash.to_0x_hex()
+            tx.status = ChainTransaction.Status.SIGNED
+            tx.signed_at = timezone.now()
+            tx.attempts += 1
+            tx.save(update_fields=["network", "nonce", "raw_tx", "tx_hash", "status", "signed_at", "attempts", "updated_at"])
+            nonce_row.next_nonce += 1
+            signed.append(tx)
+            report.signed += 1
+        nonce_row.save(update_fields=["next_nonce"])
+    for tx in signed:
+        _fault("after_sign", tx)
+    return signed
+
+
+def _lock_nonce(w3, network, signer) -> SignerNonce:
+    row = SignerNonce.objects.select_for_update().filter(network=network, account=signer).first()
+    if row is None:
+        SignerNonce.objects.get_or_create(
+            network=network,
+            account=signer,
+            defaults={"next_nonce": w3.eth.get_transaction_count(signer.address, "pending")},
+        )
+        row = SignerNonce.objects.select_for_update().get(network=network, account=signer)
+    return row
+
+
+def _fees(w3: Web3) -> dict:
+    base = w3.eth.get_block("latest").get("baseFeePerGas", 0) or 0
+    tip = 10**9
+    return {"maxFeePerGas": base * 2 + tip, "maxPriorityFeePerGas": tip}
+
+
+def _build(w3, network, tx: ChainTransaction, sender: str, nonce: int, fees: dict) -> dict:
+    art = client.artifact(tx.contract)
+    params = {"from": sender, "nonce": nonce, "chainId": network.chain_id, **fees}
+    if tx.function == ChainTransaction.DEPLOY:
+        factory = w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
+        ctor = next((e for e in art["abi"] if e["type"] == "constructor"), {"inputs": []})
+        call = factory.constructor(*client.coerce_args(ctor["inputs"], tx.args))
+    else:
+        address = ChainDeployment.objects.get(network=network, name=tx.contract).address
+        contract = w3.eth.contract(address=address, abi=art["abi"])
+        fn_abi = next(e for e in art["abi"] if e.get("type") == "function" and e["name"] == tx.function)
+        call = contract.get_function_by_name(tx.function)(*client.coerce_args(fn_abi["inputs"], tx.args))
+    gas = call.estimate_gas({"from": sender})
+    params["gas"] = gas * GAS_MARGIN_NUMERATOR // GAS_MARGIN_DENOMINATOR + 10_000
+    return call.build_transaction(params)
+
+
+def _broadcast(w3: Web3, tx: ChainTransaction, report: RelayReport) -> None:
+    try:
+        w3.eth.send_raw_transaction(HexBytes(bytes(tx.raw_tx)))
+    except Web3RPCError as exc:
+        text = str(exc).lower()
+        # Already in the pool or mined: the stored bytes were sent before a crash.
+        if not any(s in text for s in ("already known", "nonce too low", "already imported", "known transaction")):
+            raise
+    _fault("after_broadcast", tx)
+    if tx.status == ChainTransaction.Status.SIGNED:
+        ChainTransaction.objects.filter(pk=tx.pk, status=ChainTransaction.Status.SIGNED).update(
+            status=ChainTransaction.Status.SENT, updated_at=timezone.now()
+        )
+        tx.status = ChainTransaction.Status.SENT
+        report.sent += 1
+
+
+def _confirm(w3: Web3, tx: ChainTransaction, report: RelayReport) -> bool:
+    try:
+        receipt = w3.eth.get_transaction_receipt(tx.tx_hash)
+    except TransactionNotFound:
+        return False
+    if receipt is None:
+        return False
+    if settings.CHAIN_CONFIRMATIONS and w3.eth.block_number - receipt["blockNumber"] < settings.CHAIN_CONFIRMATIONS:
+        return False
+    _fault("after_receipt", tx)
+    fields = {
+        "block_number": receipt["blockNumber"],
+        "gas_used": receipt["gasUsed"],
+        "contract_address": receipt.get("contractAddress"),
+        "updated_at": timezone.now(),
+    }
+    if receipt["status"] == 1:
+        updated = ChainTransaction.objects.filter(pk=tx.pk, status__in=IN_FLIGHT).update(
+            status=ChainTransaction.Status.CONFIRMED, confirmed_at=timezone.now(), **fields
+        )
+        report.confirmed += updated
+    else:
+        ChainTransaction.objects.filter(pk=tx.pk, status__in=IN_FLIGHT).update(**fields)
+        tx.refresh_from_db()
+        _mark_failed(tx, "reverted", "The transaction was mined but reverted.")
+        report.failed += 1
+    return True
+
+
+def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport) -> None:
+    """After a crash: resend what was signed and confirm what was sent."""
+    in_flight = ChainTransaction.objects.filter(network=network, status__in=IN_FLIGHT).order_by("signer_id", "nonce")
+    for tx in in_flight:
+        if not _confirm(w3, tx, report):
+            _broadcast(w3, tx, report)
+            _confirm(w3, tx, report)
+
+
+def _mark_failed(tx: ChainTransaction, code: str, message: str) -> None:
+    from oversight.services import alert_raise
+
+    with transaction.atomic():
+        updated = ChainTransaction.objects.filter(pk=tx.pk).exclude(status=ChainTransaction.Status.CONFIRMED).update(
+            status=ChainTransaction.Status.FAILED,
+            error_code=code[:80],
+            error_message=message[:2000],
+            updated_at=timezone.now(),
+        )
+        if updated and code != "chain_reset":
+            alert_raise(
+                kind="chain_write_failed",
+                severity="high",
+                message=f"{tx.contract}.{tx.function} for {tx.subject_type or 'platform'} {tx.subject_id} failed: {code}",
+                subject_type=tx.subject_type,
+                subject_id=tx.subject_id,
+                data={"tx": str(tx.pk), "error_code": code, "error": message[:500]},
+            )
+    tx.status = ChainTransaction.Status.FAILED
+    tx.error_code = code
+
+
+def _ensure_dev_funds(w3: Web3, address: str) -> None:
+    if not settings.CHAIN_DEV_FUNDING:
+        return
+    if w3.eth.get_balance(address) < DEV_FUNDING_THRESHOLD_WEI:
+        w3.provider.make_request("anvil_setBalance", [address, hex(DEV_FUNDING_WEI)])
+
+
+def pending_count() -> int:
+    return ChainTransaction.objects.filter(Q(status=ChainTransaction.Status.PENDING) | Q(status__in=IN_FLIGHT)).count()

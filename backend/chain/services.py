@@ -1,0 +1,94 @@
+"""Writes of the chain app: accounts and outbox entries. Called inside the business transaction."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from chain import keys
+from chain.client import to_json_arg
+from chain.models import ChainAccount, ChainNetwork, ChainTransaction
+
+RELAY_TASK_NAME = "chain.relay_outbox"
+
+
+def uuid_to_bytes32(value: uuid.UUID | str) -> bytes:
+    return uuid.UUID(str(value)).int.to_bytes(32, "big")
+
+
+def chain_account_create(*, label: str, organization=None) -> ChainAccount:
+    address, encrypted = keys.new_encrypted_key()
+    return ChainAccount.objects.create(
+        label=label, organization=organization, address=address, encrypted_key=encrypted
+    )
+
+
+def platform_account() -> ChainAccount:
+    """The platform's own signer: deployer, declaration registrar and audit anchorer."""
+    account = ChainAccount.objects.filter(label=ChainAccount.PLATFORM).first()
+    if account is not None:
+        return account
+    try:
+        with transaction.atomic():
+            if settings.CHAIN_PLATFORM_PRIVATE_KEY:
+                address, encrypted = keys.encrypt_existing_key(settings.CHAIN_PLATFORM_PRIVATE_KEY)
+                return ChainAccount.objects.create(
+                    label=ChainAccount.PLATFORM, address=address, encrypted_key=encrypted
+                )
+            return chain_account_create(label=ChainAccount.PLATFORM)
+    except IntegrityError:
+        return ChainAccount.objects.get(label=ChainAccount.PLATFORM)
+
+
+def network_active() -> ChainNetwork | None:
+    return ChainNetwork.objects.filter(active=True).first()
+
+
+def chain_call_enqueue(
+    *,
+    signer: ChainAccount,
+    contract: str,
+    function: str,
+    args: list[Any],
+    subject_type: str = "",
+    subject_id: str = "",
+    depends_on: Iterable[ChainTransaction | None] = (),
+) -> ChainTransaction:
+    """Record a contract call in the outbox; the relay signs and sends it after commit.
+
+    `depends_on` names transactions (of any signer) that must be confirmed first;
+    a transaction whose dependency failed fails too.
+    """
+    tx = ChainTransaction.objects.create(
+        signer=signer,
+        contract=contract,
+        function=function,
+        args=to_json_arg(list(args)),
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+    )
+    deps = [d for d in depends_on if d is not None]
+    if deps:
+        tx.depends_on.add(*deps)
+    transaction.on_commit(_kick_relay)
+    return tx
+
+
+def _kick_relay() -> None:
+    """Wake the relay after commit; the beat schedule sweeps anyway if the broker is down."""
+    try:
+        from celery import current_app
+
+        current_app.send_task(RELAY_TASK_NAME, ignore_result=True, retry=False)
+    except Exception:  # noqa: BLE001 - the periodic sweep will pick the row up
+        pass
+
+
+def chain_block(tx: ChainTransaction | None) -> dict[str, Any] | None:
+    """The `chain` object of API.md for a business object's latest chain write."""
+    if tx is None:
+        return None
+    return {"status": tx.api_status, "tx_hash": tx.tx_hash, "block_number": tx.block_number}

@@ -1,0 +1,108 @@
+"""Onboarding reaches the chain through the outbox and relay, and the indexer reads it back."""
+
+import pytest
+from web3 import Web3
+
+from chain import client
+from chain.deploy import contract_address
+from chain.indexer import index_run
+from chain.models import ChainAccount, ChainEvent, ChainTransaction
+from chain.relay import relay_run
+from organizations.services import member_role_hash
+from tests.support.factories import auth, make_operator
+
+pytestmark = [pytest.mark.django_db, pytest.mark.chain]
+
+
+def members_contract(settings):
+    w3 = client.web3()
+    return w3, w3.eth.contract(address=contract_address("MemberRegistry"), abi=client.abi("MemberRegistry"))
+
+
+def test_onboarding_registers_the_account_on_chain_and_the_indexer_reads_it(api, chain, settings):
+    operator = make_operator()
+    response = auth(api, operator).post(
+        "/api/organizations/",
+        {"kind": "exporter", "name": "Nanning Export", "uscc": "91450100MA5KX0001Y", "safe_classification": "A",
+         "admin_user": {"username": "nanning", "password": "long-enough-pass-1"}},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert Web3.is_checksum_address(body["chain_address"])
+    assert body["chain"]["status"] == "pending"
+    assert "key" not in str(body).lower().replace("kind", "")
+
+    report = relay_run()
+    assert report.failed == 0
+    tx = ChainTransaction.objects.get(subject_type="organization", subject_id=body["id"])
+    assert tx.status == ChainTransaction.Status.CONFIRMED
+    assert tx.block_number is not None
+
+    w3, members = members_contract(settings)
+    role, org_id = members.functions.memberOf(body["chain_address"]).call()
+    assert role == member_role_hash("exporter")
+    assert org_id == int(body["id"].replace("-", ""), 16).to_bytes(32, "big")
+
+    detail = api.get(f"/api/organizations/{body['id']}/").json()
+    assert detail["chain"] == {"status": "confirmed", "tx_hash": tx.tx_hash, "block_number": tx.block_number}
+
+    assert index_run() >= 1
+    event = ChainEvent.objects.get(event="MemberRegistered", args__account=body["chain_address"])
+    assert event.tx_hash == tx.tx_hash
+    # Reading again changes nothing.
+    before = ChainEvent.objects.count()
+    index_run()
+    assert ChainEvent.objects.count() == before
+
+
+def test_a_revert_is_recorded_as_failed_with_its_error_and_raises_an_alert(chain, settings):
+    from django.db import transaction
+
+    from chain.services import chain_call_enqueue, platform_account
+    from oversight.models import Alert
+
+    with transaction.atomic():
+        tx = chain_call_enqueue(
+            signer=platform_account(), contract="FinancingRegistry", function="registerDeclaration",
+            args=["0x" + "11" * 32, 0], subject_type="declaration", subject_id="x",
+        )
+    relay_run()
+    tx.refresh_from_db()
+    assert tx.status == ChainTransaction.Status.FAILED
+    assert tx.error_code == "ZeroAmount"
+    assert tx.nonce is None  # nothing was signed, so no nonce was burnt
+    assert Alert.objects.filter(kind="chain_write_failed", subject_id="x").count() == 1
+
+
+def test_nonces_are_contiguous_per_signer(chain):
+    from django.db import transaction
+
+    from chain.services import chain_call_enqueue, platform_account
+
+    platform = platform_account()
+    with transaction.atomic():
+        txs = [
+            chain_call_enqueue(signer=platform, contract="FinancingRegistry", function="registerDeclaration",
+                               args=["0x" + f"{i:064x}", 1000 + i])
+            for i in range(1, 31)
+        ]
+    relay_run()
+    nonces = sorted(ChainTransaction.objects.filter(pk__in=[t.pk for t in txs]).values_list("nonce", flat=True))
+    assert nonces == list(range(nonces[0], nonces[0] + 30))
+    assert set(ChainTransaction.objects.filter(pk__in=[t.pk for t in txs]).values_list("status", flat=True)) == {"confirmed"}
+    w3 = client.web3()
+    assert w3.eth.get_transaction_count(platform.address) == nonces[-1] + 1
+
+
+def test_keys_are_encrypted_at_rest(chain):
+    from eth_account import Account
+
+    from chain.keys import signing_account
+
+    account = ChainAccount.objects.get(label="platform")
+    decrypted = signing_account(account.encrypted_key, account.address)
+    assert Account.from_key(decrypted.key).address == account.address
+    assert bytes(decrypted.key) not in bytes(account.encrypted_key)
+    assert decrypted.key.hex() not in bytes(account.encrypted_key).hex()
+    assert "encrypted_key" not in repr(account) and decrypted.key.hex() not in repr(account)

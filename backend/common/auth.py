@@ -1,0 +1,79 @@
+"""Expiring bearer tokens and a limit on failed logins."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.cache import cache
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+from common.errors import ApiError
+from common.models import AuthToken
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def token_issue(*, user) -> tuple[str, datetime]:
+    key = secrets.token_urlsafe(32)
+    expires_at = timezone.now() + timedelta(seconds=settings.AUTH_TOKEN_TTL_SECONDS)
+    AuthToken.objects.create(user=user, key_hash=_hash(key), expires_at=expires_at)
+    AuthToken.objects.filter(user=user, expires_at__lt=timezone.now()).delete()
+    return key, expires_at
+
+
+def _failure_key(username: str, remote: str) -> str:
+    return "login-fail:" + hashlib.sha256(f"{username.lower()}|{remote}".encode()).hexdigest()
+
+
+def login(*, username: str, password: str, remote_addr: str) -> tuple[str, datetime]:
+    """Exchange credentials for a token; repeated failures are rate limited (429)."""
+    key = _failure_key(username, remote_addr)
+    failures = cache.get(key, 0)
+    if failures >= settings.LOGIN_FAILURE_LIMIT:
+        raise ApiError(
+            "too_many_failed_logins",
+            "Too many failed logins; try again later.",
+            details={"retry_after_seconds": settings.LOGIN_FAILURE_WINDOW_SECONDS},
+            status_code=429,
+        )
+    user = authenticate(username=username, password=password)
+    if user is None or not user.is_active:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        raise ApiError("invalid_credentials", "Wrong username or password.", status_code=401)
+    cache.delete(key)
+    return token_issue(user=user)
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        parts = header.split()
+        if len(parts) != 2 or parts[0] != self.keyword:
+            raise exceptions.AuthenticationFailed("Use 'Authorization: Bearer <token>'.")
+        token = (
+            AuthToken.objects.select_related("user", "user__organization")
+            .filter(key_hash=_hash(parts[1]))
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        if token.expires_at <= timezone.now():
+            raise exceptions.AuthenticationFailed("Token expired.")
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.keyword

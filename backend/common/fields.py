@@ -1,0 +1,119 @@
+"""Serializer fields for money, currencies, countries and safe text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from rest_framework import serializers
+
+from common.money import currency_exponent, is_known_currency
+from common.countries import is_known_country
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+MAX_MONEY_DIGITS = 18
+
+
+class MoneyField(serializers.Field):
+    """A positive amount as a decimal string; JSON numbers are refused.
+
+    The allowed number of decimals depends on the currency, which the
+    serializer checks in `validate` through `check_money_scale`.
+    """
+
+    default_error_messages = {
+        "not_string": "Send money as a decimal string such as \"125000.00\", not a JSON number.",
+        "invalid": "Not a valid decimal amount.",
+        "positive": "The amount must be greater than zero.",
+        "too_large": "The amount is too large.",
+    }
+
+    def __init__(self, *, allow_zero: bool = False, **kwargs):
+        self.allow_zero = allow_zero
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_string")
+        text = data.strip()
+        if not re.fullmatch(r"\d{1,18}(\.\d{1,30})?", text):
+            self.fail("invalid")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            self.fail("invalid")
+        if not value.is_finite():
+            self.fail("invalid")
+        if value <= 0 and not (self.allow_zero and value == 0):
+            self.fail("positive")
+        if value.adjusted() >= MAX_MONEY_DIGITS - 4:
+            self.fail("too_large")
+        return value
+
+    def to_representation(self, value):
+        return format(Decimal(value), "f")
+
+
+def check_money_scale(amount: Decimal, currency: str) -> str | None:
+    """Return an error message if the amount has more decimals than the currency allows."""
+    exponent = currency_exponent(currency)
+    if exponent is None:
+        return None
+    decimals = -amount.as_tuple().exponent if amount.as_tuple().exponent < 0 else 0
+    if decimals > exponent:
+        return f"{currency} allows at most {exponent} decimal places."
+    return None
+
+
+def quantize_money(amount: Decimal, currency: str) -> Decimal:
+    exponent = currency_exponent(currency) or 0
+    return amount.quantize(Decimal(1).scaleb(-exponent))
+
+
+class CurrencyField(serializers.CharField):
+    default_error_messages = {"unknown": "Unknown ISO 4217 currency code."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 3)
+        kwargs.setdefault("min_length", 3)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data).upper()
+        if not is_known_currency(value):
+            self.fail("unknown")
+        return value
+
+
+class CountryField(serializers.CharField):
+    default_error_messages = {"unknown": "Unknown ISO 3166-1 alpha-2 country code."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 2)
+        kwargs.setdefault("min_length", 2)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data).upper()
+        if not is_known_country(value):
+            self.fail("unknown")
+        return value
+
+
+class SafeCharField(serializers.CharField):
+    """Text with a length limit that refuses control and bidi-override characters."""
+
+    default_error_messages = {"control": "Control characters are not allowed."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if _CONTROL.search(data):
+            self.fail("control")
+        return unicodedata.normalize("NFC", super().to_internal_value(data))

@@ -1,0 +1,147 @@
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+
+MONEY = {"max_digits": 20, "decimal_places": 4}
+
+
+class Financing(models.Model):
+    """A bank's advance against a receivable.
+
+    applied → approved → disbursed → partially_repaid → repaid; or rejected,
+    withdrawn, overdue → written_off. States never go backwards.
+    """
+
+    class Status(models.TextChoices):
+        APPLIED = "applied"
+        APPROVED = "approved"
+        REJECTED = "rejected"
+        WITHDRAWN = "withdrawn"
+        DISBURSED = "disbursed"
+        PARTIALLY_REPAID = "partially_repaid"
+        REPAID = "repaid"
+        OVERDUE = "overdue"
+        WRITTEN_OFF = "written_off"
+
+    OPEN_FOR_REPAYMENT = (Status.DISBURSED, Status.PARTIALLY_REPAID, Status.OVERDUE)
+    HOLDING_RESERVATION = (Status.APPROVED, Status.DISBURSED, Status.PARTIALLY_REPAID, Status.OVERDUE)
+    CLOSED = (Status.REJECTED, Status.WITHDRAWN, Status.REPAID, Status.WRITTEN_OFF)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    receivable = models.ForeignKey("receivables.Receivable", on_delete=models.PROTECT, related_name="financings")
+    exporter = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="financings_applied")
+    bank = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="financings_received")
+    currency = models.CharField(max_length=3)
+    requested_amount = models.DecimalField(**MONEY)
+    approved_amount = models.DecimalField(null=True, **MONEY)
+    repaid_amount = models.DecimalField(default=0, **MONEY)
+    interest_rate = models.DecimalField(max_digits=7, decimal_places=4, null=True)
+    tenor_days = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED, db_index=True)
+    reject_reason = models.CharField(max_length=500, blank=True)
+    applied_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField(null=True)
+    disbursed_at = models.DateTimeField(null=True)
+    due_date = models.DateField(null=True)
+    closed_at = models.DateTimeField(null=True)
+    # The latest chain write about this financing, and the one that recorded it on chain.
+    chain_tx = models.ForeignKey("chain.ChainTransaction", on_delete=models.PROTECT, null=True, related_name="+")
+    record_tx = models.ForeignKey("chain.ChainTransaction", on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey("organizations.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-applied_at"]
+        indexes = [models.Index(fields=["bank", "status"]), models.Index(fields=["exporter", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(requested_amount__gt=0), name="%(app_label)s_%(class)s_requested_positive"),
+            models.CheckConstraint(
+                condition=Q(approved_amount__isnull=True) | (Q(approved_amount__gt=0) & Q(approved_amount__lte=F("requested_amount"))),
+                name="%(app_label)s_%(class)s_approved_within_requested",
+            ),
+            models.CheckConstraint(
+                condition=Q(repaid_amount__gte=0) & (Q(repaid_amount=0) | Q(repaid_amount__lte=F("approved_amount"))),
+                name="%(app_label)s_%(class)s_repaid_within_approved",
+            ),
+            models.CheckConstraint(condition=Q(tenor_days__gte=1) & Q(tenor_days__lte=720),
+                                   name="%(app_label)s_%(class)s_tenor_range"),
+            models.CheckConstraint(condition=~Q(bank=F("exporter")), name="%(app_label)s_%(class)s_bank_not_exporter"),
+        ]
+
+    @property
+    def outstanding_amount(self):
+        if self.status not in self.OPEN_FOR_REPAYMENT:
+            return 0
+        return (self.approved_amount or 0) - self.repaid_amount
+
+
+class Reservation(models.Model):
+    """The part of one declaration an approved financing holds until it closes."""
+
+    id = models.BigAutoField(primary_key=True)
+    financing = models.ForeignKey(Financing, on_delete=models.PROTECT, related_name="reservations")
+    declaration = models.ForeignKey("customs.Declaration", on_delete=models.PROTECT, related_name="reservations")
+    amount = models.DecimalField(**MONEY)
+    released_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["financing", "declaration"], name="%(app_label)s_%(class)s_unique_pair"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="%(app_label)s_%(class)s_amount_positive"),
+        ]
+
+
+class FxReceipt(models.Model):
+    """Export proceeds received in foreign currency (收汇), recorded by a bank."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    receivable = models.ForeignKey("receivables.Receivable", on_delete=models.PROTECT, related_name="fx_receipts")
+    bank = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="fx_receipts")
+    amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3)
+    value_date = models.DateField()
+    payer_name = models.CharField(max_length=200)
+    reference = models.CharField(max_length=64)
+    applied_amount = models.DecimalField(**MONEY)
+    surplus_amount = models.DecimalField(**MONEY)
+    created_by = models.ForeignKey("organizations.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "reference"], name="%(app_label)s_%(class)s_unique_reference"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="%(app_label)s_%(class)s_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(applied_amount__gte=0) & Q(surplus_amount__gte=0) & Q(amount=F("applied_amount") + F("surplus_amount")),
+                name="%(app_label)s_%(class)s_split_adds_up",
+            ),
+        ]
+
+
+class Repayment(models.Model):
+    """Ledger: the part of a receipt applied to one financing."""
+
+    id = models.BigAutoField(primary_key=True)
+    receipt = models.ForeignKey(FxReceipt, on_delete=models.PROTECT, related_name="repayments")
+    financing = models.ForeignKey(Financing, on_delete=models.PROTECT, related_name="repayments")
+    amount = models.DecimalField(**MONEY)
+    chain_tx = models.ForeignKey("chain.ChainTransaction", on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="%(app_label)s_%(class)s_amount_positive")]
+
+
+class BlockedAttempt(models.Model):
+    """An approval refused because the balance was short: a double-financing attempt the platform stopped."""
+
+    id = models.BigAutoField(primary_key=True)
+    financing = models.ForeignKey(Financing, on_delete=models.PROTECT, related_name="blocked_attempts")
+    bank = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    requested_amount = models.DecimalField(**MONEY)
+    available_amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(auto_now_add=True)

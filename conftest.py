@@ -1,0 +1,3 @@
+"""Root fixtures: real PostgreSQL (pytest-django), real Anvil, real Redis and Celery worker."""
+
+pytest_plugins = ["tests.support.fixtures"]

@@ -1,0 +1,1 @@
+from workers.tasks import chain  # noqa: F401

@@ -21,11 +21,8 @@ app.conf.update(
     broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
     task_ignore_result=True,
     worker_hijack_root_logger=False,
-    beat_schedule={
-        "relay-outbox": {"task": "chain.relay_outbox", "schedule": 2.0},
-        "index-chain": {"task": "chain.index_events", "schedule": 3.0},
-        "watch-chain": {"task": "chain.watch_network", "schedule": 10.0},
-    },
 )
 
-import workers.tasks  # noqa: E402,F401  (register the tasks)
+from workers.tasks import BEAT_SCHEDULE  # noqa: E402  (also registers the tasks)
+
+app.conf.beat_schedule = BEAT_SCHEDULE

@@ -127,3 +127,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     response.data = error_body(code, message, details)
     response.status_code = http_status
     return response
+
+
+def violated_constraint(exc: Exception) -> str | None:
+    """The name of the database constraint an IntegrityError reports, if any."""
+    cause = getattr(exc, "__cause__", None)
+    diag = getattr(cause, "diag", None)
+    return getattr(diag, "constraint_name", None)

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.money import currency_exponent, is_known_currency
@@ -16,6 +17,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202
 MAX_MONEY_DIGITS = 18
 
 
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": r"^\d{1,18}(\.\d{1,4})?$", "example": "125000.00",
+     "description": "A decimal string; JSON numbers are refused."}
+)
 class MoneyField(serializers.Field):
     """A positive amount as a decimal string; JSON numbers are refused.
 
@@ -30,9 +35,17 @@ class MoneyField(serializers.Field):
         "too_large": "The amount is too large.",
     }
 
-    def __init__(self, *, allow_zero: bool = False, **kwargs):
+    def __init__(self, *, allow_zero: bool = False, currency_source: str = "currency", **kwargs):
         self.allow_zero = allow_zero
+        self.currency_source = currency_source
         super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        value = super().get_attribute(instance)
+        currency = instance
+        for part in self.currency_source.split("."):
+            currency = getattr(currency, part, None) if not isinstance(currency, dict) else currency.get(part)
+        return None if value is None else (value, currency if isinstance(currency, str) else None)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -53,7 +66,16 @@ class MoneyField(serializers.Field):
         return value
 
     def to_representation(self, value):
-        return format(Decimal(value), "f")
+        value, currency = value if isinstance(value, tuple) else (value, None)
+        return format_money(Decimal(value), currency)
+
+
+def format_money(amount: Decimal, currency: str | None) -> str:
+    """A decimal string with exactly the currency's minor-unit digits (or as stored if unknown)."""
+    exponent = currency_exponent(currency) if currency else None
+    if exponent is not None:
+        amount = amount.quantize(Decimal(1).scaleb(-exponent))
+    return format(amount, "f")
 
 
 def check_money_scale(amount: Decimal, currency: str) -> str | None:

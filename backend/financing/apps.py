@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class FinancingConfig(AppConfig):
     name = "financing"
+    verbose_name = "Financing lifecycle and FX receipts"
+
+    def ready(self) -> None:
+        from chain.deploy import register_replay_hook
+        from financing.services import financings_replay
+
+        register_replay_hook(30, "financings", financings_replay)

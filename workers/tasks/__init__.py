@@ -1,1 +1,15 @@
-from workers.tasks import chain  # noqa: F401
+"""Task modules, one per backend capability. Each declares its own BEAT_SCHEDULE entries."""
+
+import importlib
+
+TASK_MODULES = ["chain", "financing", "credit", "audit"]
+
+BEAT_SCHEDULE: dict = {}
+for _name in TASK_MODULES:
+    try:
+        _module = importlib.import_module(f"workers.tasks.{_name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"workers.tasks.{_name}":
+            raise
+        continue
+    BEAT_SCHEDULE.update(getattr(_module, "BEAT_SCHEDULE", {}))

@@ -57,3 +57,10 @@ def watch_network(self) -> dict:
     except TRANSIENT as exc:
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries))
     return {"reset": report.reset, "deployed": report.deployed, "replayed": report.replayed}
+
+
+BEAT_SCHEDULE = {
+    "relay-outbox": {"task": "chain.relay_outbox", "schedule": 2.0},
+    "index-chain": {"task": "chain.index_events", "schedule": 3.0},
+    "watch-chain": {"task": "chain.watch_network", "schedule": 10.0},
+}

@@ -1,0 +1,407 @@
+"""The financing lifecycle and FX receipts.
+
+Lock order everywhere: financing rows (by pk), then the receivable, then its
+declarations (by pk). Balances move only with F() updates under those locks,
+and the database's CHECK constraints refuse anything over a FOB value or a
+receivable amount even if this code were wrong.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from audit.services import audit_append
+from chain.models import ChainTransaction
+from chain.services import chain_call_enqueue, uuid_to_bytes32
+from common.errors import ApiError, BusinessConflict, violated_constraint
+from common.fields import format_money
+from common.money import to_minor_units
+from customs.models import Declaration
+from financing.models import BlockedAttempt, Financing, FxReceipt, Repayment, Reservation
+from organizations.models import Organization
+from organizations.services import member_registration_tx
+from oversight.models import Alert
+from oversight.services import alert_raise
+from receivables.models import Receivable
+
+S = Financing.Status
+
+# Allowed moves; anything else is refused, so states never go backwards.
+TRANSITIONS: dict[str, set[str]] = {
+    S.APPLIED: {S.APPROVED, S.REJECTED, S.WITHDRAWN},
+    S.APPROVED: {S.DISBURSED, S.WITHDRAWN},
+    S.DISBURSED: {S.PARTIALLY_REPAID, S.REPAID, S.OVERDUE},
+    S.PARTIALLY_REPAID: {S.REPAID, S.OVERDUE},
+    S.OVERDUE: {S.REPAID, S.WRITTEN_OFF},
+}
+
+CLOSE_REPAID, CLOSE_WITHDRAWN, CLOSE_WRITTEN_OFF = 1, 2, 3
+
+
+def _transition(financing: Financing, to: str) -> None:
+    if to not in TRANSITIONS.get(financing.status, set()):
+        raise BusinessConflict(
+            "invalid_state_transition",
+            f"A financing that is {financing.status} cannot become {to}.",
+            details={"status": financing.status, "requested": to},
+        )
+    financing.status = to
+
+
+def _lock_financing(financing: Financing) -> Financing:
+    return Financing.objects.select_for_update().select_related("bank", "exporter").get(pk=financing.pk)
+
+
+def _visible(financing: Financing) -> list:
+    return [financing.exporter_id, financing.bank_id]
+
+
+def _money(value: Decimal, currency: str) -> str:
+    return format_money(value, currency)
+
+
+# --- apply ---------------------------------------------------------------------------------------
+
+def financing_apply(*, exporter_user, receivable: Receivable, bank: Organization, amount: Decimal, tenor_days: int) -> Financing:
+    if bank.kind != Organization.Kind.BANK:
+        raise ApiError("invalid", "This organization is not a bank.", status_code=400, details={"bank": ["Not a bank."]})
+    if receivable.status == Receivable.Status.SETTLED:
+        raise BusinessConflict("receivable_settled", "This receivable is already settled.")
+    if amount > receivable.amount:
+        raise ApiError("invalid", "The amount exceeds the receivable.", status_code=400,
+                       details={"amount": [f"At most {receivable.amount} {receivable.currency}."]})
+    with transaction.atomic():
+        Receivable.objects.select_for_update().get(pk=receivable.pk)
+        if Financing.objects.filter(receivable=receivable, bank=bank).exclude(status__in=Financing.CLOSED).exists():
+            raise BusinessConflict("application_exists", "There is already an open application to this bank for this receivable.")
+        financing = Financing.objects.create(
+            receivable=receivable,
+            exporter=receivable.exporter,
+            bank=bank,
+            currency=receivable.currency,
+            requested_amount=amount,
+            tenor_days=tenor_days,
+            created_by=exporter_user,
+        )
+        if receivable.suspected_duplicate_of:
+            # The bank must see the warning that concerns what it is asked to finance.
+            for alert in Alert.objects.filter(kind="suspected_duplicate_receivable", subject_id=str(receivable.pk)):
+                if bank.pk not in alert.visible_to:
+                    alert.visible_to = [*alert.visible_to, bank.pk]
+                    alert.save(update_fields=["visible_to"])
+        audit_append(
+            event_type="financing.applied", actor=exporter_user, object_type="financing", object_id=financing.pk,
+            data={"receivable": receivable.pk, "bank": bank.pk, "currency": receivable.currency,
+                  "amount": amount, "tenor_days": tenor_days},
+            visible_to=_visible(financing),
+        )
+    return financing
+
+
+# --- approve -------------------------------------------------------------------------------------
+
+class _Shortage(Exception):
+    def __init__(self, available: Decimal):
+        self.available = available
+
+
+def financing_approve(*, bank_user, financing: Financing, amount: Decimal | None, interest_rate: Decimal) -> Financing:
+    try:
+        with transaction.atomic():
+            financing = _lock_financing(financing)
+            _transition(financing, S.APPROVED)
+            amount = financing.requested_amount if amount is None else amount
+            if amount > financing.requested_amount:
+                raise ApiError("invalid", "The approved amount exceeds the requested amount.", status_code=400,
+                               details={"amount": [f"At most {financing.requested_amount}."]})
+            receivable = Receivable.objects.select_for_update().get(pk=financing.receivable_id)
+            available = receivable.amount - receivable.financed_amount
+            if amount > available:
+                raise _Shortage(available)
+            reservations = _reserve(financing, receivable, amount)
+            Receivable.objects.filter(pk=receivable.pk).update(financed_amount=F("financed_amount") + amount)
+            financing.approved_amount = amount
+            financing.interest_rate = interest_rate
+            financing.approved_at = timezone.now()
+            financing.record_tx = financing.chain_tx = _enqueue_record(financing, reservations)
+            financing.save(update_fields=["status", "approved_amount", "interest_rate", "approved_at", "record_tx", "chain_tx"])
+            audit_append(
+                event_type="financing.approved", actor=bank_user, object_type="financing", object_id=financing.pk,
+                data={"amount": amount, "currency": financing.currency, "interest_rate": interest_rate,
+                      "reservations": [{"declaration": r.declaration.number, "amount": r.amount} for r in reservations]},
+                visible_to=_visible(financing),
+            )
+    except _Shortage as shortage:
+        _record_blocked_attempt(bank_user, financing, amount, shortage.available)
+        raise BusinessConflict(
+            "insufficient_available_balance",
+            "The receivable's remaining balance is too small: another bank has financed it.",
+            details={"requested": _money(amount, financing.currency), "available": _money(shortage.available, financing.currency), "currency": financing.currency},
+        ) from None
+    except IntegrityError as exc:
+        # The constraints caught what the locks should have prevented: refuse, never over-finance.
+        _record_blocked_attempt(bank_user, financing, amount or financing.requested_amount, Decimal(0))
+        raise BusinessConflict("insufficient_available_balance", "The declarations' remaining balance is too small.",
+                               details={"constraint": violated_constraint(exc)}) from exc
+    return financing
+
+
+def _reserve(financing: Financing, receivable: Receivable, amount: Decimal) -> list[Reservation]:
+    allocations = list(receivable.allocations.order_by("id"))  # drawn in the order the exporter listed them
+    declarations = {
+        d.pk: d for d in Declaration.objects.select_for_update().filter(pk__in=[a.declaration_id for a in allocations]).order_by("pk")
+    }
+    held = dict(
+        Reservation.objects.filter(financing__receivable=receivable, released_at__isnull=True)
+        .values_list("declaration_id").annotate(total=Sum("amount"))
+    )
+    remaining = amount
+    reservations = []
+    for allocation in allocations:
+        if remaining <= 0:
+            break
+        declaration = declarations[allocation.declaration_id]
+        room = min(allocation.amount - held.get(declaration.pk, Decimal(0)), declaration.fob_value - declaration.financed_amount)
+        take = min(room, remaining)
+        if take <= 0:
+            continue
+        Declaration.objects.filter(pk=declaration.pk).update(financed_amount=F("financed_amount") + take)
+        reservations.append(Reservation.objects.create(financing=financing, declaration=declaration, amount=take))
+        remaining -= take
+    if remaining > 0:
+        raise _Shortage(amount - remaining)
+    return reservations
+
+
+def _record_blocked_attempt(bank_user, financing: Financing, amount: Decimal, available: Decimal) -> None:
+    with transaction.atomic():
+        BlockedAttempt.objects.create(financing=financing, bank=financing.bank, requested_amount=amount,
+                                      available_amount=available, currency=financing.currency)
+        alert_raise(
+            kind="double_financing_blocked", severity="high",
+            message=f"An approval of {amount} {financing.currency} was refused: only {available} remained on the receivable.",
+            subject_type="financing", subject_id=financing.pk, visible_to=[financing.bank_id],
+            data={"receivable": str(financing.receivable_id), "requested": _money(amount, financing.currency), "available": _money(available, financing.currency)},
+        )
+        audit_append(
+            event_type="financing.approval_blocked", actor=bank_user, object_type="financing", object_id=financing.pk,
+            data={"requested": amount, "available": available, "currency": financing.currency},
+            visible_to=_visible(financing),
+        )
+
+
+# --- chain writes --------------------------------------------------------------------------------
+
+def _bank_signer(financing: Financing):
+    return financing.bank.chain_account
+
+
+def _enqueue_record(financing: Financing, reservations: list[Reservation]) -> ChainTransaction:
+    deps = [member_registration_tx(financing.bank), *(r.declaration.chain_tx for r in reservations)]
+    return chain_call_enqueue(
+        signer=_bank_signer(financing), contract="FinancingRegistry", function="recordFinancing",
+        args=[uuid_to_bytes32(financing.pk), [r.declaration.fingerprint for r in reservations],
+              [to_minor_units(r.amount, financing.currency) for r in reservations]],
+        subject_type="financing", subject_id=financing.pk, depends_on=deps,
+    )
+
+
+def _enqueue(financing: Financing, function: str, args: list) -> ChainTransaction:
+    return chain_call_enqueue(
+        signer=_bank_signer(financing), contract="FinancingRegistry", function=function,
+        args=[uuid_to_bytes32(financing.pk), *args], subject_type="financing", subject_id=financing.pk,
+        depends_on=[financing.record_tx, financing.chain_tx],
+    )
+
+
+def _release(financing: Financing, reason: int) -> None:
+    """Give back what the financing held on its receivable and declarations, and close it on chain."""
+    reservations = list(Reservation.objects.select_for_update().filter(financing=financing, released_at__isnull=True)
+                        .order_by("declaration_id"))
+    Receivable.objects.select_for_update().filter(pk=financing.receivable_id).update(
+        financed_amount=F("financed_amount") - financing.approved_amount
+    )
+    for reservation in reservations:
+        Declaration.objects.filter(pk=reservation.declaration_id).update(financed_amount=F("financed_amount") - reservation.amount)
+    Reservation.objects.filter(pk__in=[r.pk for r in reservations]).update(released_at=timezone.now())
+    financing.closed_at = timezone.now()
+    financing.chain_tx = _enqueue(financing, "closeFinancing", [reason])
+
+
+# --- reject, disburse, withdraw, write off --------------------------------------------------------
+
+def financing_reject(*, bank_user, financing: Financing, reason: str) -> Financing:
+    with transaction.atomic():
+        financing = _lock_financing(financing)
+        _transition(financing, S.REJECTED)
+        financing.reject_reason = reason
+        financing.closed_at = timezone.now()
+        financing.save(update_fields=["status", "reject_reason", "closed_at"])
+        audit_append(event_type="financing.rejected", actor=bank_user, object_type="financing", object_id=financing.pk,
+                     data={"reason": reason}, visible_to=_visible(financing))
+    return financing
+
+
+def financing_disburse(*, bank_user, financing: Financing) -> Financing:
+    with transaction.atomic():
+        financing = _lock_financing(financing)
+        _transition(financing, S.DISBURSED)
+        financing.disbursed_at = timezone.now()
+        financing.due_date = timezone.localdate() + timedelta(days=financing.tenor_days)
+        financing.chain_tx = _enqueue(financing, "recordDisbursement", [])
+        financing.save(update_fields=["status", "disbursed_at", "due_date", "chain_tx"])
+        audit_append(event_type="financing.disbursed", actor=bank_user, object_type="financing", object_id=financing.pk,
+                     data={"amount": financing.approved_amount, "currency": financing.currency, "due_date": financing.due_date},
+                     visible_to=_visible(financing))
+    return financing
+
+
+def financing_withdraw(*, exporter_user, financing: Financing) -> Financing:
+    with transaction.atomic():
+        financing = _lock_financing(financing)
+        was_approved = financing.status == S.APPROVED
+        _transition(financing, S.WITHDRAWN)
+        if was_approved:
+            _release(financing, CLOSE_WITHDRAWN)
+        else:
+            financing.closed_at = timezone.now()
+        financing.save(update_fields=["status", "closed_at", "chain_tx"])
+        audit_append(event_type="financing.withdrawn", actor=exporter_user, object_type="financing", object_id=financing.pk,
+                     data={"released": was_approved}, visible_to=_visible(financing))
+    return financing
+
+
+def financing_write_off(*, bank_user, financing: Financing) -> Financing:
+    with transaction.atomic():
+        financing = _lock_financing(financing)
+        _transition(financing, S.WRITTEN_OFF)
+        _release(financing, CLOSE_WRITTEN_OFF)
+        financing.save(update_fields=["status", "closed_at", "chain_tx"])
+        audit_append(event_type="financing.written_off", actor=bank_user, object_type="financing", object_id=financing.pk,
+                     data={"outstanding": financing.approved_amount - financing.repaid_amount, "currency": financing.currency},
+                     visible_to=_visible(financing))
+    return financing
+
+
+def financings_mark_overdue(*, today: date | None = None) -> int:
+    """Disbursed financings past their due date plus the bank's grace days become overdue."""
+    today = today or timezone.localdate()
+    candidates = Financing.objects.filter(status__in=[S.DISBURSED, S.PARTIALLY_REPAID], due_date__isnull=False).select_related("bank")
+    marked = 0
+    for financing in candidates.iterator():
+        if financing.due_date + timedelta(days=financing.bank.grace_days) >= today:
+            continue
+        with transaction.atomic():
+            locked = _lock_financing(financing)
+            if locked.status not in (S.DISBURSED, S.PARTIALLY_REPAID):
+                continue
+            _transition(locked, S.OVERDUE)
+            locked.save(update_fields=["status"])
+            alert_raise(kind="financing_overdue", severity="high",
+                        message=f"Financing of {locked.approved_amount - locked.repaid_amount} {locked.currency} is overdue since {locked.due_date}.",
+                        subject_type="financing", subject_id=locked.pk, visible_to=_visible(locked),
+                        data={"due_date": locked.due_date.isoformat(), "grace_days": locked.bank.grace_days})
+            audit_append(event_type="financing.overdue", actor=None, object_type="financing", object_id=locked.pk,
+                         data={"due_date": locked.due_date, "grace_days": locked.bank.grace_days,
+                               "outstanding": locked.approved_amount - locked.repaid_amount},
+                         visible_to=_visible(locked))
+            marked += 1
+    return marked
+
+
+# --- FX receipts ---------------------------------------------------------------------------------
+
+def fx_receipt_record(
+    *, bank_user, receivable: Receivable, amount: Decimal, currency: str, value_date: date, payer_name: str, reference: str
+) -> FxReceipt:
+    bank = bank_user.organization
+    if currency != receivable.currency:
+        raise ApiError("currency_mismatch",
+                       f"The receivable is in {receivable.currency}; receipts in {currency} need conversion, which is not supported.",
+                       status_code=400, details={"currency": [f"Must be {receivable.currency}."]})
+    if value_date > timezone.localdate():
+        raise ApiError("invalid", "The value date is in the future.", status_code=400,
+                       details={"value_date": ["May not be in the future."]})
+    if FxReceipt.objects.filter(bank=bank, reference=reference).exists():
+        raise BusinessConflict("duplicate_receipt", "A receipt with this reference was already recorded.", details={"reference": reference})
+    try:
+        with transaction.atomic():
+            owed = list(
+                Financing.objects.select_for_update().select_related("bank", "exporter")
+                .filter(receivable=receivable, bank=bank, status__in=Financing.OPEN_FOR_REPAYMENT).order_by("pk")
+            )
+            Receivable.objects.select_for_update().get(pk=receivable.pk)
+            owed.sort(key=lambda f: (f.due_date or date.max, f.approved_at, f.pk))
+            remaining = amount
+            plan = []
+            for financing in owed:
+                if remaining <= 0:
+                    break
+                pay = min(financing.approved_amount - financing.repaid_amount, remaining)
+                remaining -= pay
+                plan.append((financing, pay))
+            receipt = FxReceipt.objects.create(
+                receivable=receivable, bank=bank, amount=amount, currency=currency, value_date=value_date,
+                payer_name=payer_name, reference=reference, applied_amount=amount - remaining,
+                surplus_amount=remaining, created_by=bank_user,
+            )
+            applied = []
+            for financing, pay in plan:
+                financing.repaid_amount += pay
+                repay_tx = _enqueue(financing, "recordRepayment", [to_minor_units(pay, currency)])
+                financing.chain_tx = repay_tx
+                Repayment.objects.create(receipt=receipt, financing=financing, amount=pay, chain_tx=repay_tx)
+                if financing.repaid_amount == financing.approved_amount:
+                    _transition(financing, S.REPAID)
+                    _release(financing, CLOSE_REPAID)
+                elif financing.status == S.DISBURSED:
+                    _transition(financing, S.PARTIALLY_REPAID)
+                financing.save(update_fields=["status", "repaid_amount", "closed_at", "chain_tx"])
+                applied.append({"financing": financing.pk, "amount": pay, "status": financing.status})
+            Receivable.objects.filter(pk=receivable.pk).update(
+                received_amount=F("received_amount") + amount, surplus_amount=F("surplus_amount") + remaining
+            )
+            receivable.refresh_from_db()
+            if receivable.received_amount >= receivable.amount and receivable.status != Receivable.Status.SETTLED:
+                receivable.status = Receivable.Status.SETTLED
+                receivable.save(update_fields=["status"])
+            audit_append(
+                event_type="fx_receipt.recorded", actor=bank_user, object_type="fx_receipt", object_id=receipt.pk,
+                data={"receivable": receivable.pk, "amount": amount, "currency": currency, "value_date": value_date,
+                      "reference": reference, "applied": applied, "surplus": remaining,
+                      "receivable_status": receivable.status},
+                visible_to=[receivable.exporter_id, bank.pk],
+            )
+    except IntegrityError as exc:
+        if violated_constraint(exc) == "financing_fxreceipt_unique_reference":
+            raise BusinessConflict("duplicate_receipt", "A receipt with this reference was already recorded.",
+                                   details={"reference": reference}) from exc
+        raise
+    return receipt
+
+
+# --- after a chain reset ---------------------------------------------------------------------------
+
+def financings_replay() -> int:
+    """Write every approved financing's history again on a new chain, in order."""
+    count = 0
+    for financing in Financing.objects.filter(approved_at__isnull=False).select_related("bank").order_by("approved_at"):
+        reservations = list(financing.reservations.select_related("declaration").order_by("declaration_id"))
+        financing.record_tx = financing.chain_tx = _enqueue_record(financing, reservations)
+        if financing.disbursed_at:
+            financing.chain_tx = _enqueue(financing, "recordDisbursement", [])
+        for repayment in financing.repayments.order_by("id"):
+            repayment.chain_tx = financing.chain_tx = _enqueue(
+                financing, "recordRepayment", [to_minor_units(repayment.amount, financing.currency)])
+            repayment.save(update_fields=["chain_tx"])
+        reason = {S.REPAID: CLOSE_REPAID, S.WITHDRAWN: CLOSE_WITHDRAWN, S.WRITTEN_OFF: CLOSE_WRITTEN_OFF}.get(financing.status)
+        if reason:
+            financing.chain_tx = _enqueue(financing, "closeFinancing", [reason])
+        financing.save(update_fields=["record_tx", "chain_tx"])
+        count += 1
+    return count

@@ -62,6 +62,12 @@ def _fault(step: str, tx: ChainTransaction) -> None:
     if fault_hook is not None:
         fault_hook(step, tx)
     if os.environ.get("RELAY_CRASH_AT") == step:
+        marker = os.environ.get("RELAY_CRASH_MARKER")
+        if marker:
+            try:  # crash once only: the marker's creation is atomic
+                os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                return
         logger.warning("fault injection: killing the relay at %s (tx %s)", step, tx.pk)
         os.kill(os.getpid(), signal.SIGKILL)
 
@@ -85,6 +91,8 @@ def relay_run(*, w3: Web3 | None = None, network: ChainNetwork | None = None, ma
     w3 = w3 or client.web3()
     network = network or active_network_for(w3)
     report = RelayReport()
+    if _node_behind_us(w3, network):
+        reconcile_lost_transactions(w3=w3, network=network)
     _resume_in_flight(w3, network, report)
     for _ in range(max_rounds):
         progressed = False
@@ -94,6 +102,14 @@ def relay_run(*, w3: Web3 | None = None, network: ChainNetwork | None = None, ma
         if not progressed:
             break
     return report
+
+
+def _node_behind_us(w3: Web3, network: ChainNetwork) -> bool:
+    from django.db.models import Max
+
+    highest = ChainTransaction.objects.filter(network=network, status=ChainTransaction.Status.CONFIRMED).aggregate(
+        top=Max("block_number"))["top"]
+    return highest is not None and w3.eth.block_number < highest
 
 
 def _signers_with_pending() -> list:
@@ -320,6 +336,39 @@ def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport) -> N
         if not _confirm(w3, tx, report):
             _broadcast(w3, tx, report)
             _confirm(w3, tx, report)
+
+
+def reconcile_lost_transactions(*, w3: Web3 | None = None, network: ChainNetwork | None = None, window: int = 500) -> int:
+    """Resend confirmed transactions whose receipts the node no longer has.
+
+    A node restarted from an older state snapshot (Anvil killed between dumps) forgets
+    its newest blocks. Our stored raw transactions are resent in nonce order; they are
+    the same signed bytes, so they get the same hashes and nonces: nothing is duplicated.
+    """
+    w3 = w3 or client.web3()
+    network = network or active_network_for(w3)
+    recent = list(
+        ChainTransaction.objects.filter(network=network, status=ChainTransaction.Status.CONFIRMED)
+        .exclude(raw_tx=None)
+        .order_by("-block_number", "-nonce")[:window]
+    )
+    lost = []
+    for tx in recent:
+        try:
+            receipt = w3.eth.get_transaction_receipt(tx.tx_hash)
+        except TransactionNotFound:
+            receipt = None
+        if receipt is None:
+            lost.append(tx)
+    if not lost:
+        return 0
+    logger.warning("%d confirmed transactions are gone from the node; resending the stored bytes", len(lost))
+    ChainTransaction.objects.filter(pk__in=[t.pk for t in lost]).update(
+        status=ChainTransaction.Status.SIGNED, block_number=None, confirmed_at=None, updated_at=timezone.now()
+    )
+    report = RelayReport()
+    _resume_in_flight(w3, network, report)
+    return len(lost)
 
 
 def _mark_failed(tx: ChainTransaction, code: str, message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import datetime, timedelta
 
@@ -14,6 +15,8 @@ from rest_framework import authentication, exceptions
 
 from common.errors import ApiError
 from common.models import AuthToken
+
+logger = logging.getLogger(__name__)
 
 
 def _hash(key: str) -> str:
@@ -32,10 +35,19 @@ def _failure_key(username: str, remote: str) -> str:
     return "login-fail:" + hashlib.sha256(f"{username.lower()}|{remote}".encode()).hexdigest()
 
 
+def _cache_call(fn, *args, default=None, **kwargs):
+    """The failed-login counter lives in Redis; if Redis is down, logins still work (logged)."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - redis.exceptions.ConnectionError and friends
+        logger.warning("login rate limiter unavailable (cache down)", exc_info=True)
+        return default
+
+
 def login(*, username: str, password: str, remote_addr: str) -> tuple[str, datetime]:
     """Exchange credentials for a token; repeated failures are rate limited (429)."""
     key = _failure_key(username, remote_addr)
-    failures = cache.get(key, 0)
+    failures = _cache_call(cache.get, key, 0, default=0)
     if failures >= settings.LOGIN_FAILURE_LIMIT:
         raise ApiError(
             "too_many_failed_logins",
@@ -45,12 +57,10 @@ def login(*, username: str, password: str, remote_addr: str) -> tuple[str, datet
         )
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        if _cache_call(cache.add, key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS, default=True) is False:
+            _cache_call(cache.incr, key)
         raise ApiError("invalid_credentials", "Wrong username or password.", status_code=401)
-    cache.delete(key)
+    _cache_call(cache.delete, key)
     return token_issue(user=user)
 
 

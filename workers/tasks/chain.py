@@ -51,12 +51,14 @@ def index_events(self) -> int:
 def watch_network(self) -> dict:
     """Redeploy and replay if the node was reset (new genesis or our code gone)."""
     from chain.deploy import chain_ensure_deployed
+    from chain.relay import reconcile_lost_transactions
 
     try:
         report = chain_ensure_deployed()
+        resent = reconcile_lost_transactions()
     except TRANSIENT as exc:
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries))
-    return {"reset": report.reset, "deployed": report.deployed, "replayed": report.replayed}
+    return {"reset": report.reset, "deployed": report.deployed, "replayed": report.replayed, "resent": resent}
 
 
 BEAT_SCHEDULE = {

@@ -116,3 +116,16 @@ def to_json_arg(value: Any) -> Any:
 
 def uuid_to_bytes32(value) -> bytes:
     return int(value.hex if hasattr(value, "hex") and not isinstance(value, bytes) else value, 16).to_bytes(32, "big")
+
+
+def decode_rpc_error(error: dict) -> tuple[str, str]:
+    """(error_code, message) from a JSON-RPC error object; 'rpc_error' when it is not a revert."""
+    message = str(error.get("message", ""))
+    data = error.get("data")
+    if isinstance(data, dict):  # some nodes nest it
+        data = data.get("data")
+    if isinstance(data, str) and data.startswith("0x") and len(data) >= 10:
+        return decode_revert(ContractCustomError(message, data=data))
+    if "revert" in message.lower():
+        return "reverted", message
+    return "rpc_error", message

@@ -101,7 +101,19 @@ def relay_run(*, w3: Web3 | None = None, network: ChainNetwork | None = None, ma
         _fail_orphans(report)
         if not progressed:
             break
+    _await_receipts(w3, network, report)
     return report
+
+
+def _await_receipts(w3: Web3, network: ChainNetwork, report: RelayReport, attempts: int = 40) -> None:
+    """Sent transactions usually mine at once; a busy node shows the receipt a moment later."""
+    import time
+
+    for _ in range(attempts):
+        sent = list(ChainTransaction.objects.filter(network=network, status=ChainTransaction.Status.SENT))
+        if not sent or not _confirm_many(w3, sent, report):
+            return
+        time.sleep(0.05)
 
 
 def _node_behind_us(w3: Web3, network: ChainNetwork) -> bool:
@@ -115,6 +127,7 @@ def _node_behind_us(w3: Web3, network: ChainNetwork) -> bool:
 def _signers_with_pending() -> list:
     return list(
         ChainTransaction.objects.filter(status=ChainTransaction.Status.PENDING)
+        .order_by()  # the model's default ordering would leak into SELECT DISTINCT
         .values_list("signer_id", flat=True)
         .distinct()
     )
@@ -155,10 +168,8 @@ def _relay_signer(w3: Web3, network: ChainNetwork, signer_id, report: RelayRepor
             if not batch:
                 return moved
             moved = True
-            for tx in batch:
-                _broadcast(w3, tx, report)
-            for tx in batch:
-                _confirm(w3, tx, report)
+            _broadcast_many(w3, batch, report)
+            _confirm_many(w3, batch, report)
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_advisory_key(signer_id)])
@@ -178,6 +189,9 @@ def relay_transactions(*, w3: Web3, network: ChainNetwork, transactions: list[Ch
             tx.refresh_from_db()
             if tx.status in IN_FLIGHT:
                 _broadcast(w3, tx, report)
+                # Needed at once (a deployment): wait for the receipt, which a busy node shows late.
+                w3.eth.wait_for_transaction_receipt(tx.tx_hash, timeout=settings.CHAIN_RPC_TIMEOUT * 3,
+                                                    poll_latency=0.05)
                 _confirm(w3, tx, report)
         finally:
             with connection.cursor() as cursor:
@@ -218,34 +232,57 @@ def _sign_batch(w3, network, signer, account, report, candidates=None) -> list[C
             ).values_list("pk", flat=True)
         )
         candidates = [c for c in candidates if c.pk in still_pending]
-        for position, tx in enumerate(candidates):
+        for tx in candidates:
             _fault("before_sign", tx)
-            try:
-                unsigned = _build(w3, network, tx, signer.address, nonce_row.next_nonce, fees)
-            except (ContractCustomError, ContractLogicError, Web3RPCError) as exc:
+        unsigned = [_unsigned(w3, network, tx, signer.address, fees) for tx in candidates]
+        # One JSON-RPC batch estimates every call against the current state.
+        estimates = _rpc_batch(w3, [("eth_estimateGas", [_estimate_params(u)]) for u in unsigned])
+        now = timezone.now()
+        for position, (tx, params, answer) in enumerate(zip(candidates, unsigned, estimates)):
+            if "error" in answer:
                 if position > 0:
-                    # May depend on an earlier entry of this batch that is not mined yet.
+                    # May depend on an earlier entry of this batch that is not mined yet: next batch.
                     break
-                code, message = client.decode_revert(exc)
+                code, message = client.decode_rpc_error(answer["error"])
+                if code == "rpc_error":
+                    raise ChainRPCError(message)
                 _mark_failed(tx, code, message)
                 report.failed += 1
                 continue
-            signed_tx = account.sign_transaction(unsigned)
+            gas = int(answer["result"], 16)
+            params.update(gas=gas * GAS_MARGIN_NUMERATOR // GAS_MARGIN_DENOMINATOR + 10_000, nonce=nonce_row.next_nonce)
+            signed_tx = account.sign_transaction(params)
             tx.network = network
             tx.nonce = nonce_row.next_nonce
             tx.raw_tx = bytes(signed_tx.raw_transaction)
             tx.tx_hash = signed_tx.hash.to_0x_hex()
             tx.status = ChainTransaction.Status.SIGNED
-            tx.signed_at = timezone.now()
+            tx.signed_at = now
+            tx.updated_at = now
             tx.attempts += 1
-            tx.save(update_fields=["network", "nonce", "raw_tx", "tx_hash", "status", "signed_at", "attempts", "updated_at"])
             nonce_row.next_nonce += 1
             signed.append(tx)
             report.signed += 1
+        # The signed bytes and their nonces are stored before anything is broadcast.
+        ChainTransaction.objects.bulk_update(
+            signed, ["network", "nonce", "raw_tx", "tx_hash", "status", "signed_at", "updated_at", "attempts"])
         nonce_row.save(update_fields=["next_nonce"])
     for tx in signed:
         _fault("after_sign", tx)
     return signed
+
+
+class ChainRPCError(Exception):
+    """The node refused a request for a reason that is not a revert; retried later."""
+
+
+def _rpc_batch(w3: Web3, requests: list[tuple[str, list]]) -> list[dict]:
+    if not requests:
+        return []
+    answers = w3.provider.make_batch_request(requests)
+    if isinstance(answers, dict):  # the node refused the whole batch
+        raise ChainRPCError(str(answers.get("error")))
+    return list(answers)
 
 
 def _lock_nonce(w3, network, signer) -> SignerNonce:
@@ -266,76 +303,122 @@ def _fees(w3: Web3) -> dict:
     return {"maxFeePerGas": base * 2 + tip, "maxPriorityFeePerGas": tip}
 
 
-def _build(w3, network, tx: ChainTransaction, sender: str, nonce: int, fees: dict) -> dict:
+def _unsigned(w3, network, tx: ChainTransaction, sender: str, fees: dict) -> dict:
+    """The transaction fields without gas and nonce: encoded locally, no RPC."""
     art = client.artifact(tx.contract)
-    params = {"from": sender, "nonce": nonce, "chainId": network.chain_id, **fees}
+    params = {"from": sender, "chainId": network.chain_id, "value": 0, "type": 2, **fees}
     if tx.function == ChainTransaction.DEPLOY:
-        factory = w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
         ctor = next((e for e in art["abi"] if e["type"] == "constructor"), {"inputs": []})
-        call = factory.constructor(*client.coerce_args(ctor["inputs"], tx.args))
-    else:
-        address = ChainDeployment.objects.get(network=network, name=tx.contract).address
-        contract = w3.eth.contract(address=address, abi=art["abi"])
-        fn_abi = next(e for e in art["abi"] if e.get("type") == "function" and e["name"] == tx.function)
-        call = contract.get_function_by_name(tx.function)(*client.coerce_args(fn_abi["inputs"], tx.args))
-    gas = call.estimate_gas({"from": sender})
-    params["gas"] = gas * GAS_MARGIN_NUMERATOR // GAS_MARGIN_DENOMINATOR + 10_000
-    return call.build_transaction(params)
+        factory = w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
+        params["data"] = factory.constructor(*client.coerce_args(ctor["inputs"], tx.args)).data_in_transaction
+        return params
+    contract = _contract(w3, network, tx.contract)
+    fn_abi = next(e for e in art["abi"] if e.get("type") == "function" and e["name"] == tx.function)
+    params["to"] = contract.address
+    params["data"] = contract.encode_abi(tx.function, args=client.coerce_args(fn_abi["inputs"], tx.args))
+    return params
+
+
+def _contract(w3, network, name: str):
+    cache = w3.__dict__.setdefault("_platform_contracts", {})
+    key = (network.pk, name)
+    if key not in cache:
+        address = ChainDeployment.objects.get(network=network, name=name).address
+        cache[key] = w3.eth.contract(address=address, abi=client.abi(name))
+    return cache[key]
+
+
+def _estimate_params(params: dict) -> dict:
+    out = {"from": params["from"], "data": params["data"]}
+    if "to" in params:
+        out["to"] = params["to"]
+    return out
+
+
+_BENIGN_SEND_ERRORS = ("already known", "nonce too low", "already imported", "known transaction")
+
+
+def _broadcast_many(w3: Web3, txs: list[ChainTransaction], report: RelayReport) -> None:
+    if not txs:
+        return
+    answers = _rpc_batch(w3, [("eth_sendRawTransaction", ["0x" + bytes(tx.raw_tx).hex()]) for tx in txs])
+    for tx, answer in zip(txs, answers):
+        error = answer.get("error")
+        # Already in the pool or mined: the stored bytes were sent before a crash.
+        if error and not any(s in str(error.get("message", "")).lower() for s in _BENIGN_SEND_ERRORS):
+            raise ChainRPCError(f"sending {tx.tx_hash}: {error}")
+    for tx in txs:
+        _fault("after_broadcast", tx)
+    fresh = [tx.pk for tx in txs if tx.status == ChainTransaction.Status.SIGNED]
+    if fresh:
+        ChainTransaction.objects.filter(pk__in=fresh, status=ChainTransaction.Status.SIGNED).update(
+            status=ChainTransaction.Status.SENT, updated_at=timezone.now()
+        )
+        report.sent += len(fresh)
+    for tx in txs:
+        tx.status = ChainTransaction.Status.SENT
+
+
+def _receipts(w3: Web3, hashes: list[str]) -> dict[str, dict | None]:
+    answers = _rpc_batch(w3, [("eth_getTransactionReceipt", [h]) for h in hashes])
+    return {h: answer.get("result") for h, answer in zip(hashes, answers)}
+
+
+def _confirm_many(w3: Web3, txs: list[ChainTransaction], report: RelayReport) -> list[ChainTransaction]:
+    """Record the receipts that exist; returns the transactions still waiting for one."""
+    if not txs:
+        return []
+    receipts = _receipts(w3, [tx.tx_hash for tx in txs])
+    head = w3.eth.block_number if settings.CHAIN_CONFIRMATIONS else None
+    waiting, confirmed = [], []
+    now = timezone.now()
+    for tx in txs:
+        receipt = receipts.get(tx.tx_hash)
+        if receipt is None:
+            waiting.append(tx)
+            continue
+        block = int(receipt["blockNumber"], 16)
+        if head is not None and head - block < settings.CHAIN_CONFIRMATIONS:
+            waiting.append(tx)
+            continue
+        _fault("after_receipt", tx)
+        tx.block_number = block
+        tx.gas_used = int(receipt["gasUsed"], 16)
+        tx.contract_address = receipt.get("contractAddress") and Web3.to_checksum_address(receipt["contractAddress"])
+        tx.updated_at = now
+        if int(receipt["status"], 16) == 1:
+            tx.status = ChainTransaction.Status.CONFIRMED
+            tx.confirmed_at = now
+            confirmed.append(tx)
+        else:
+            ChainTransaction.objects.filter(pk=tx.pk).update(
+                block_number=tx.block_number, gas_used=tx.gas_used, updated_at=now)
+            _mark_failed(tx, "reverted", "The transaction was mined but reverted.")
+            report.failed += 1
+    if confirmed:
+        ChainTransaction.objects.bulk_update(
+            confirmed, ["status", "block_number", "gas_used", "contract_address", "confirmed_at", "updated_at"])
+        report.confirmed += len(confirmed)
+    return waiting
 
 
 def _broadcast(w3: Web3, tx: ChainTransaction, report: RelayReport) -> None:
-    try:
-        w3.eth.send_raw_transaction(HexBytes(bytes(tx.raw_tx)))
-    except Web3RPCError as exc:
-        text = str(exc).lower()
-        # Already in the pool or mined: the stored bytes were sent before a crash.
-        if not any(s in text for s in ("already known", "nonce too low", "already imported", "known transaction")):
-            raise
-    _fault("after_broadcast", tx)
-    if tx.status == ChainTransaction.Status.SIGNED:
-        ChainTransaction.objects.filter(pk=tx.pk, status=ChainTransaction.Status.SIGNED).update(
-            status=ChainTransaction.Status.SENT, updated_at=timezone.now()
-        )
-        tx.status = ChainTransaction.Status.SENT
-        report.sent += 1
+    _broadcast_many(w3, [tx], report)
 
 
 def _confirm(w3: Web3, tx: ChainTransaction, report: RelayReport) -> bool:
-    try:
-        receipt = w3.eth.get_transaction_receipt(tx.tx_hash)
-    except TransactionNotFound:
-        return False
-    if receipt is None:
-        return False
-    if settings.CHAIN_CONFIRMATIONS and w3.eth.block_number - receipt["blockNumber"] < settings.CHAIN_CONFIRMATIONS:
-        return False
-    _fault("after_receipt", tx)
-    fields = {
-        "block_number": receipt["blockNumber"],
-        "gas_used": receipt["gasUsed"],
-        "contract_address": receipt.get("contractAddress"),
-        "updated_at": timezone.now(),
-    }
-    if receipt["status"] == 1:
-        updated = ChainTransaction.objects.filter(pk=tx.pk, status__in=IN_FLIGHT).update(
-            status=ChainTransaction.Status.CONFIRMED, confirmed_at=timezone.now(), **fields
-        )
-        report.confirmed += updated
-    else:
-        ChainTransaction.objects.filter(pk=tx.pk, status__in=IN_FLIGHT).update(**fields)
-        tx.refresh_from_db()
-        _mark_failed(tx, "reverted", "The transaction was mined but reverted.")
-        report.failed += 1
-    return True
+    return not _confirm_many(w3, [tx], report)
 
 
 def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport) -> None:
-    """After a crash: resend what was signed and confirm what was sent."""
-    in_flight = ChainTransaction.objects.filter(network=network, status__in=IN_FLIGHT).order_by("signer_id", "nonce")
-    for tx in in_flight:
-        if not _confirm(w3, tx, report):
-            _broadcast(w3, tx, report)
-            _confirm(w3, tx, report)
+    """After a crash: confirm what was mined, resend what was not (the same stored bytes)."""
+    in_flight = list(
+        ChainTransaction.objects.filter(network=network, status__in=IN_FLIGHT).order_by("signer_id", "nonce")
+    )
+    waiting = _confirm_many(w3, in_flight, report)
+    if waiting:
+        _broadcast_many(w3, waiting, report)
+        _confirm_many(w3, waiting, report)
 
 
 def reconcile_lost_transactions(*, w3: Web3 | None = None, network: ChainNetwork | None = None, window: int = 500) -> int:
@@ -352,14 +435,8 @@ def reconcile_lost_transactions(*, w3: Web3 | None = None, network: ChainNetwork
         .exclude(raw_tx=None)
         .order_by("-block_number", "-nonce")[:window]
     )
-    lost = []
-    for tx in recent:
-        try:
-            receipt = w3.eth.get_transaction_receipt(tx.tx_hash)
-        except TransactionNotFound:
-            receipt = None
-        if receipt is None:
-            lost.append(tx)
+    receipts = _receipts(w3, [tx.tx_hash for tx in recent])
+    lost = [tx for tx in recent if receipts.get(tx.tx_hash) is None]
     if not lost:
         return 0
     logger.warning("%d confirmed transactions are gone from the node; resending the stored bytes", len(lost))

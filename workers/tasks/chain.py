@@ -21,7 +21,7 @@ def _backoff(retries: int) -> float:
 @shared_task(name="chain.relay_outbox", bind=True, max_retries=5, acks_late=True)
 def relay_outbox(self) -> dict:
     from chain.deploy import chain_ensure_deployed
-    from chain.relay import NetworkMismatch, relay_run
+    from chain.relay import ChainRPCError, NetworkMismatch, relay_run
 
     try:
         try:
@@ -29,7 +29,7 @@ def relay_outbox(self) -> dict:
         except NetworkMismatch:
             chain_ensure_deployed()
             report = relay_run()
-    except TRANSIENT as exc:
+    except (*TRANSIENT, ChainRPCError) as exc:
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries))
     return {"signed": report.signed, "sent": report.sent, "confirmed": report.confirmed, "failed": report.failed}
 

@@ -1,0 +1,289 @@
+"""Reads of the credit scenario: who sees which authorizations and lookups, and the credit profile.
+
+The profile's figures are SQL aggregates (GROUP BY month and currency, conditional sums and
+counts): a handful of queries whatever the number of declarations, receipts or financings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Avg, Case, CharField, Count, DateField, DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery,
+    Sum, Value, When,
+)
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from chain.services import chain_block
+from common.fields import quantize_money
+from common.permissions import BANK, EXPORTER, OPERATOR, REGULATOR, role_of
+from credit.models import CreditAccess, CreditAuthorization, Penalty, Scope
+from customs.models import Declaration
+from financing.models import Financing, FxReceipt, Repayment
+from organizations.models import Organization
+from organizations.services import member_registration_tx
+from receivables.models import ReceivableAllocation
+
+
+# --------------------------------------------------------------------------- visibility
+
+
+def with_effective_status(rows: QuerySet[CreditAuthorization], now: dt.datetime | None = None) -> QuerySet:
+    """Annotate `effective_status`: expiry counts from `expires_at`, before the beat task flips the row."""
+    now = now or timezone.now()
+    return rows.annotate(
+        effective_status=Case(
+            When(status=CreditAuthorization.Status.ACTIVE, expires_at__lte=now, then=Value("expired")),
+            default=F("status"),
+            output_field=CharField(),
+        )
+    )
+
+
+def authorizations_visible_to(user) -> QuerySet[CreditAuthorization]:
+    """The exporter its grants, a bank the grants to it, the regulator all; nobody else any."""
+    rows = with_effective_status(
+        CreditAuthorization.objects.select_related("exporter", "bank", "chain_tx", "grant_tx", "revoke_tx")
+    )
+    role = role_of(user)
+    if role == REGULATOR:
+        return rows
+    if role == EXPORTER:
+        return rows.filter(exporter_id=user.organization_id)
+    if role == BANK:
+        return rows.filter(bank_id=user.organization_id)
+    return rows.none()
+
+
+def accesses_visible_to(user) -> QuerySet[CreditAccess]:
+    """Lookups about an exporter (to it), lookups a bank made (to it), all of them (to the regulator)."""
+    rows = CreditAccess.objects.select_related("bank", "user", "chain_tx")
+    role = role_of(user)
+    if role == REGULATOR:
+        return rows
+    if role == EXPORTER:
+        return rows.filter(exporter_id=user.organization_id)
+    if role == BANK:
+        return rows.filter(bank_id=user.organization_id)
+    return rows.none()
+
+
+def authorization_accesses(authorization: CreditAuthorization) -> QuerySet[CreditAccess]:
+    """Every lookup that cited this authorization, served or refused, newest first."""
+    return CreditAccess.objects.select_related("bank", "user", "chain_tx").filter(authorization=authorization)
+
+
+def penalties_visible_to(user) -> QuerySet[Penalty]:
+    rows = Penalty.objects.select_related("exporter", "imposed_by")
+    role = role_of(user)
+    if role in (REGULATOR, OPERATOR):
+        return rows
+    if role == EXPORTER:
+        return rows.filter(exporter_id=user.organization_id)
+    return rows.none()
+
+
+def refused_lookups_count(*, since: dt.datetime | None = None, until: dt.datetime | None = None,
+                          bank: Organization | None = None) -> int:
+    """How many credit lookups were refused (any refusal code), optionally in a window or for one bank."""
+    rows = CreditAccess.objects.exclude(outcome=CreditAccess.Outcome.SERVED)
+    if since is not None:
+        rows = rows.filter(occurred_at__gte=since)
+    if until is not None:
+        rows = rows.filter(occurred_at__lt=until)
+    if bank is not None:
+        rows = rows.filter(bank=bank)
+    return rows.count()
+
+
+# --------------------------------------------------------------------------- the credit profile
+
+
+def _money(amount: Decimal | None, currency: str) -> str:
+    return format(quantize_money(Decimal(amount or 0), currency), "f")
+
+
+def _ratio(part: Decimal, whole: Decimal) -> str | None:
+    if not whole:
+        return None
+    return format((Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")), "f")
+
+
+def _period(data_from: dt.date, data_to: dt.date) -> dict[str, str]:
+    return {"data_from": data_from.isoformat(), "data_to": data_to.isoformat()}
+
+
+def _basic(exporter: Organization) -> dict[str, Any]:
+    account = getattr(exporter, "chain_account", None)
+    return {
+        "organization": {
+            "id": str(exporter.pk),
+            "name": exporter.name,
+            "uscc": exporter.uscc,
+            "country": exporter.country,
+        },
+        "registration": {
+            "onboarded_at": exporter.created_at.isoformat(),
+            "chain_address": account.address if account else None,
+            "chain": chain_block(member_registration_tx(exporter)),
+        },
+        "classification": exporter.safe_classification,
+    }
+
+
+def _declarations_by_month(exporter: Organization, data_from: dt.date, data_to: dt.date) -> list[dict[str, Any]]:
+    rows = (
+        Declaration.objects.filter(exporter=exporter, export_date__gte=data_from, export_date__lte=data_to)
+        .annotate(month=TruncMonth("export_date", output_field=DateField()))
+        .values("month", "currency")
+        .annotate(count=Count("id"), fob_value=Sum("fob_value"))
+        .order_by("month", "currency")
+    )
+    return [
+        {"month": row["month"].strftime("%Y-%m"), "currency": row["currency"], "count": row["count"],
+         "fob_value": _money(row["fob_value"], row["currency"])}
+        for row in rows
+    ]
+
+
+def _fx_receipts(exporter: Organization, data_from: dt.date, data_to: dt.date, by_month: list[dict[str, Any]]):
+    declared: dict[str, Decimal] = {}
+    for row in by_month:
+        declared[row["currency"]] = declared.get(row["currency"], Decimal(0)) + Decimal(row["fob_value"])
+    receipts = FxReceipt.objects.filter(receivable__exporter=exporter, value_date__gte=data_from, value_date__lte=data_to)
+    received = {
+        row["currency"]: row
+        for row in receipts.values("currency").annotate(count=Count("id"), amount=Sum("amount")).order_by("currency")
+    }
+    per_currency = []
+    for currency in sorted(set(declared) | set(received)):
+        amount = received.get(currency, {}).get("amount") or Decimal(0)
+        per_currency.append({
+            "currency": currency,
+            "declared_value": _money(declared.get(currency), currency),
+            "receipt_count": received.get(currency, {}).get("count", 0),
+            "received_amount": _money(amount, currency),
+            "received_ratio": _ratio(amount, declared.get(currency, Decimal(0))),
+        })
+    # Days from export to receipt: a receipt's value date minus the earliest export date
+    # among the declarations behind its receivable.
+    first_export = (
+        ReceivableAllocation.objects.filter(receivable_id=OuterRef("receivable_id"))
+        .order_by("declaration__export_date")
+        .values("declaration__export_date")[:1]
+    )
+    average = (
+        receipts.annotate(first_export=Subquery(first_export, output_field=DateField()))
+        .filter(first_export__isnull=False)
+        .aggregate(days=Avg(ExpressionWrapper(F("value_date") - F("first_export"), output_field=DurationField())))
+    )["days"]
+    average_days = None
+    if average is not None:
+        days = Decimal(average.days) + (Decimal(average.seconds) + Decimal(average.microseconds) / 10**6) / 86400
+        average_days = format(days.quantize(Decimal("0.1")), "f")
+    return per_currency, average_days
+
+
+FINANCED = (
+    Financing.Status.DISBURSED, Financing.Status.PARTIALLY_REPAID, Financing.Status.REPAID,
+    Financing.Status.OVERDUE, Financing.Status.WRITTEN_OFF,
+)
+FINANCING_COUNTS = ("count", "financed_count", "repaid_on_time", "repaid_late", "overdue", "written_off",
+                    "rejected", "withdrawn")
+
+
+def _financing_history(exporter: Organization, data_from: dt.date, data_to: dt.date) -> dict[str, Any]:
+    """Financings applied for in the period, at every bank: how many, how much, and how they were repaid.
+
+    On time means the value date of the last receipt that repaid it is on or before its due date.
+    """
+    last_repaid_on = (
+        Repayment.objects.filter(financing_id=OuterRef("pk"))
+        .order_by("-receipt__value_date")
+        .values("receipt__value_date")[:1]
+    )
+    open_amount = F("approved_amount") - F("repaid_amount")
+    rows = (
+        Financing.objects.filter(exporter=exporter, applied_at__date__gte=data_from, applied_at__date__lte=data_to)
+        .annotate(last_repaid_on=Subquery(last_repaid_on, output_field=DateField()))
+        .values("currency")
+        .annotate(
+            count=Count("id"),
+            financed_count=Count("id", filter=Q(status__in=FINANCED)),
+            financed_sum=Sum("approved_amount", filter=Q(status__in=FINANCED)),
+            repaid_sum=Sum("repaid_amount", filter=Q(status__in=FINANCED)),
+            outstanding_sum=Sum(open_amount, filter=Q(status__in=Financing.OPEN_FOR_REPAYMENT)),
+            overdue_sum=Sum(open_amount, filter=Q(status=Financing.Status.OVERDUE)),
+            repaid_on_time=Count("id", filter=Q(status=Financing.Status.REPAID, last_repaid_on__lte=F("due_date"))),
+            repaid_late=Count("id", filter=Q(status=Financing.Status.REPAID, last_repaid_on__gt=F("due_date"))),
+            overdue=Count("id", filter=Q(status=Financing.Status.OVERDUE)),
+            written_off=Count("id", filter=Q(status=Financing.Status.WRITTEN_OFF)),
+            rejected=Count("id", filter=Q(status=Financing.Status.REJECTED)),
+            withdrawn=Count("id", filter=Q(status=Financing.Status.WITHDRAWN)),
+        )
+        .order_by("currency")
+    )
+    by_currency = []
+    totals = dict.fromkeys(FINANCING_COUNTS, 0)
+    for row in rows:
+        for name in FINANCING_COUNTS:
+            totals[name] += row[name]
+        currency = row["currency"]
+        by_currency.append({
+            "currency": currency,
+            **{name: row[name] for name in FINANCING_COUNTS},
+            "financed_amount": _money(row["financed_sum"], currency),
+            "repaid_amount": _money(row["repaid_sum"], currency),
+            "outstanding_amount": _money(row["outstanding_sum"], currency),
+            "overdue_amount": _money(row["overdue_sum"], currency),
+        })
+    return {**totals, "by_currency": by_currency}
+
+
+def _transaction_credit(exporter: Organization, data_from: dt.date, data_to: dt.date) -> dict[str, Any]:
+    by_month = _declarations_by_month(exporter, data_from, data_to)
+    fx_receipts, average_days = _fx_receipts(exporter, data_from, data_to, by_month)
+    return {
+        "period": _period(data_from, data_to),
+        "declarations_by_month": by_month,
+        "fx_receipts": fx_receipts,
+        "average_days_export_to_receipt": average_days,
+        "financing": _financing_history(exporter, data_from, data_to),
+    }
+
+
+def _regulatory_credit(exporter: Organization, data_from: dt.date, data_to: dt.date) -> dict[str, Any]:
+    penalties = Penalty.objects.select_related("imposed_by").filter(
+        exporter=exporter, decided_on__gte=data_from, decided_on__lte=data_to
+    )
+    return {
+        "period": _period(data_from, data_to),
+        "safe_classification": exporter.safe_classification,
+        "penalties": [
+            {
+                "id": str(p.pk),
+                "decided_on": p.decided_on.isoformat(),
+                "imposed_by": p.imposed_by.name,
+                "amount": _money(p.amount, p.currency) if p.amount is not None else None,
+                "currency": p.currency,
+                "reason": p.reason,
+                "reference": p.reference,
+            }
+            for p in penalties
+        ],
+    }
+
+
+def credit_profile(*, exporter: Organization, scopes: list[str], data_from: dt.date, data_to: dt.date) -> dict[str, Any]:
+    """One top-level key per scope asked for, figures limited to the data period."""
+    report: dict[str, Any] = {}
+    if Scope.BASIC in scopes:
+        report[Scope.BASIC] = _basic(exporter)
+    if Scope.TRANSACTION_CREDIT in scopes:
+        report[Scope.TRANSACTION_CREDIT] = _transaction_credit(exporter, data_from, data_to)
+    if Scope.REGULATORY_CREDIT in scopes:
+        report[Scope.REGULATORY_CREDIT] = _regulatory_credit(exporter, data_from, data_to)
+    return report

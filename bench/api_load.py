@@ -1,0 +1,167 @@
+"""API under load: a real HTTP load generator (wrk) against gunicorn with production settings.
+
+Each write endpoint is measured beside a trivial authenticated endpoint (GET /api/me/) on the
+same server in the same run: throughput at saturation, and latency at half that rate.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+from bench.common import REPO, bench_env, manage, recreate_database, write_result
+
+DATABASE = "tradefin_bench_api"
+LUA = REPO / "bench" / "lua"
+THREADS, CONNECTIONS = 2, 16
+
+
+def _prepare(env: dict, work: Path, pool: int) -> dict:
+    """Demo organizations, 200 declarations with room for every receivable, `pool` applied financings."""
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "PYTHONPATH")})
+    sys.path[:0] = [str(REPO / "backend"), str(REPO)]
+    import django
+
+    django.setup()
+    from django.db import transaction
+    from django.db.models import F
+
+    from common.auth import token_issue
+    from customs.models import Declaration
+    from customs.services import declaration_register
+    from financing.models import Financing
+    from organizations.models import User
+    from receivables.models import Receivable, ReceivableAllocation
+    from django.utils import timezone
+
+    exporter = User.objects.get(username="exporter")
+    bank = User.objects.get(username="bank")
+    numbers = []
+    for i in range(200):
+        number = f"77{i:016d}"
+        declaration_register(actor=None, number=number, exporter_uscc=exporter.organization.uscc,
+                             export_date=timezone.localdate(), currency="USD", fob_value=Decimal("1000000000000"),
+                             destination_country="VN", consignee="Bench Buyer", source="bench")
+        numbers.append(number)
+    (work / "declarations.txt").write_text("\n".join(numbers[:100]) + "\n")
+
+    # The approval pool: one receivable per financing, on the other 100 declarations, written in bulk.
+    pool_numbers = numbers[100:]
+    declarations = {d.number: d for d in Declaration.objects.filter(number__in=pool_numbers)}
+    with transaction.atomic():
+        receivables = Receivable.objects.bulk_create([
+            Receivable(exporter=exporter.organization, invoice_number=f"POOL-{i}", buyer_name="Bench Buyer", buyer_country="VN",
+                       currency="USD", amount=Decimal("1000"), issue_date=timezone.localdate(),
+                       due_date=timezone.localdate().replace(year=timezone.localdate().year + 1),
+                       fingerprint=f"0xpool{i:060d}", match_fingerprint=f"0xpoolm{i:059d}", created_by=exporter,
+                       declaration_check={"status": "passed"})
+            for i in range(pool)
+        ])
+        ReceivableAllocation.objects.bulk_create([
+            ReceivableAllocation(receivable=r, declaration=declarations[pool_numbers[i % 100]], amount=Decimal("1000"))
+            for i, r in enumerate(receivables)
+        ])
+        for number in pool_numbers:
+            used = sum(1 for i in range(pool) if pool_numbers[i % 100] == number)
+            Declaration.objects.filter(number=number).update(allocated_amount=F("allocated_amount") + used * 1000)
+        financings = Financing.objects.bulk_create([
+            Financing(receivable=r, exporter=exporter.organization, bank=bank.organization, currency="USD",
+                      requested_amount=Decimal("800"), tenor_days=90, created_by=exporter)
+            for r in receivables
+        ])
+    half = pool // 2
+    (work / "approve-max.txt").write_text("\n".join(str(f.pk) for f in financings[:half]) + "\n")
+    (work / "approve-half.txt").write_text("\n".join(str(f.pk) for f in financings[half:]) + "\n")
+    return {"exporter_token": token_issue(user=exporter)[0], "bank_token": token_issue(user=bank)[0]}
+
+
+def _server(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(REPO / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--chdir", str(REPO / "backend"),
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60"],
+        cwd=REPO, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/schema/", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _wrk(url: str, script: str, token: str, seconds: int, work: Path, delay_ms: float = 0, **extra: str) -> dict:
+    out = work / f"wrk-{time.monotonic_ns()}.json"
+    env = {**os.environ, "BENCH_LUA_DIR": str(LUA), "BENCH_TOKEN": token, "BENCH_OUT": str(out),
+           "BENCH_DELAY_MS": str(delay_ms), "BENCH_THREADS": str(THREADS), **extra}
+    subprocess.run(["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--latency",
+                    "-s", str(LUA / script), url], env=env, check=True, capture_output=True, timeout=seconds + 60)
+    return json.loads(out.read_text())
+
+
+def _half_rate_delay(max_rps: float) -> float:
+    """wrk's delay() is per connection: CONNECTIONS connections at max/2 in total."""
+    return CONNECTIONS * 1000.0 / (max_rps / 2)
+
+
+def run(seconds: int = 10, pool: int = 6000, workers: int = 4) -> dict:
+    from tests.support.processes import free_port
+
+    work = REPO / ".run" / "bench-api"
+    work.mkdir(parents=True, exist_ok=True)
+    setup_env = bench_env(DATABASE, DJANGO_SETTINGS_MODULE="config.settings.dev")
+    recreate_database(setup_env)
+    manage(setup_env, "migrate", "--noinput")
+    manage(setup_env, "seed_demo")
+    tokens = _prepare(setup_env, work, pool)
+    serve_env = bench_env(
+        DATABASE, DJANGO_SETTINGS_MODULE="config.settings.production", DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        FINGERPRINT_KEY="dev-fingerprint-key-for-bench-only-xxxxxxxxxxxx".replace("dev-", "bench-"),
+        CHAIN_KEY_ENCRYPTION_KEYS=secrets.token_urlsafe(32), SECURE_SSL_REDIRECT="false",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING")
+    port = free_port()
+    server = _server(serve_env, port, workers, work / "gunicorn.log")
+    base = f"http://127.0.0.1:{port}"
+    run_id = str(int(time.time()))
+    try:
+        results = {}
+        trivial_max = _wrk(f"{base}/api/me/", "get.lua", tokens["exporter_token"], seconds, work)
+        trivial_half = _wrk(f"{base}/api/me/", "get.lua", tokens["exporter_token"], seconds, work,
+                            delay_ms=_half_rate_delay(trivial_max["rps"]))
+        results["trivial_get_me"] = {"saturation": trivial_max, "half_rate": trivial_half}
+        for name, script, token, files in (
+            ("receivable_submission", "receivable.lua", tokens["exporter_token"], ({}, {})),
+            ("financing_approval", "approve.lua", tokens["bank_token"],
+             ({"BENCH_IDS": str(work / "approve-max.txt")}, {"BENCH_IDS": str(work / "approve-half.txt")})),
+        ):
+            url = f"{base}/api/receivables/" if script == "receivable.lua" else base
+            extra = {"BENCH_DECLARATIONS": str(work / "declarations.txt"), "BENCH_RUN": run_id}
+            saturation = _wrk(url, script, token, seconds, work, **extra, **files[0])
+            half = _wrk(url, script, token, seconds, work, delay_ms=_half_rate_delay(saturation["rps"]),
+                        **{**extra, "BENCH_RUN": run_id + "h"}, **files[1])
+            results[name] = {
+                "saturation": saturation, "half_rate": half,
+                "throughput_vs_trivial": round(saturation["rps"] / trivial_max["rps"], 3),
+                "target_throughput_ratio": 0.40, "target_p99_ms_at_half_rate": 150,
+                "meets_throughput": saturation["rps"] / trivial_max["rps"] >= 0.40,
+                "meets_p99": half["p99_ms"] <= 150,
+            }
+        figures = {"server": f"gunicorn, {workers} sync workers, production settings", "load": f"wrk -t{THREADS} -c{CONNECTIONS} -d{seconds}s",
+                   "note": "the Celery worker is not running during the load; outbox rows accumulate", **results}
+        write_result("api_load", figures)
+        return figures
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))

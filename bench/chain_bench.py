@@ -1,0 +1,133 @@
+"""Chain: gas per record, relay throughput against naive one-at-a-time sending, anchoring lag.
+
+Runs against a private Anvil and the benchmark's own database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from bench.common import REPO, bench_env, manage, percentile, recreate_database, summarize_ms, write_result
+
+DATABASE = "tradefin_bench_chain"
+
+
+def _setup(env: dict) -> None:
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "PYTHONPATH", "CHAIN_RPC_URL")})
+    sys.path[:0] = [str(REPO / "backend"), str(REPO)]
+    import django
+
+    django.setup()
+
+
+def _enqueue_declarations(count: int, offset: int) -> list:
+    from django.db import transaction
+
+    from chain.services import chain_call_enqueue, platform_account
+
+    platform = platform_account()
+    with transaction.atomic():
+        return [chain_call_enqueue(signer=platform, contract="FinancingRegistry", function="registerDeclaration",
+                                   args=["0x" + f"{offset + i:064x}", 1000 + i]) for i in range(count)]
+
+
+def relay_vs_naive(count: int = 200) -> dict:
+    """The relay (pipelined signing, stored before broadcast, receipts collected after) against a naive
+    sender that builds, signs, sends and waits for each receipt in turn, same contract call, same node."""
+    from eth_account import Account
+    from web3 import Web3
+
+    from chain import client
+    from chain.deploy import contract_address
+    from chain.relay import relay_run
+
+    txs = _enqueue_declarations(count, 10_000_000)
+    started = time.perf_counter()
+    report = relay_run(max_rounds=1000)
+    relay_s = time.perf_counter() - started
+    assert report.confirmed >= count, report
+
+    w3 = client.web3()
+    naive = Account.create()
+    w3.provider.make_request("anvil_setBalance", [naive.address, hex(10**21)])
+    # The naive sender needs the registrar role: grant it from the platform account through the relay.
+    from django.db import transaction
+
+    from chain.services import chain_call_enqueue, platform_account
+
+    with transaction.atomic():
+        chain_call_enqueue(signer=platform_account(), contract="FinancingRegistry", function="grantRole",
+                           args=[Web3.keccak(text="REGISTRAR_ROLE"), naive.address])
+    relay_run()
+    registry = w3.eth.contract(address=contract_address("FinancingRegistry"), abi=client.abi("FinancingRegistry"))
+    started = time.perf_counter()
+    for i in range(count):
+        call = registry.functions.registerDeclaration(Web3.to_bytes(20_000_000 + i).rjust(32, b"\0"), 1000 + i)
+        tx = call.build_transaction({"from": naive.address, "nonce": w3.eth.get_transaction_count(naive.address),
+                                     "chainId": w3.eth.chain_id})
+        signed = naive.sign_transaction(tx)
+        w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(signed.raw_transaction), poll_latency=0.1)
+    naive_s = time.perf_counter() - started
+    return {"transactions": count, "relay_tx_per_s": round(count / relay_s, 1), "naive_tx_per_s": round(count / naive_s, 1),
+            "ratio": round(naive_s / relay_s, 2), "target_ratio": 3.0, "meets_target": naive_s / relay_s >= 3.0}
+
+
+def gas_per_record() -> dict:
+    """Gas of a financing record (1 and 5 declarations) and of a credit access, from real receipts."""
+    from decimal import Decimal
+
+    from rest_framework.test import APIClient
+
+    from chain.models import ChainTransaction
+    from chain.relay import relay_run
+    from tests.support.factories import auth, make_declaration, make_org, user_of
+
+    exporter, bank = make_org("exporter"), make_org("bank")
+    figures = {}
+    for declarations in (1, 5):
+        ds = [make_declaration(exporter, fob="1000.00") for _ in range(declarations)]
+        api = auth(APIClient(), user_of(exporter))
+        receivable = api.post("/api/receivables/", {
+            "invoice_number": f"GAS-{declarations}", "buyer_name": "B", "buyer_country": "VN", "currency": "USD",
+            "amount": f"{1000 * declarations}.00", "issue_date": "2026-11-01", "due_date": "2027-01-01",
+            "declarations": [{"number": d.number, "amount": "1000.00"} for d in ds]}, format="json").json()
+        financing = api.post("/api/financings/", {"receivable": receivable["id"], "bank": str(bank.pk),
+                                                  "amount": f"{1000 * declarations}.00", "tenor_days": 30}, format="json").json()
+        auth(APIClient(), user_of(bank)).post(f"/api/financings/{financing['id']}/approve/", {"interest_rate": "4.00"}, format="json")
+        relay_run()
+        tx = ChainTransaction.objects.get(subject_id=financing["id"], function="recordFinancing")
+        figures[f"financing_record_{declarations}_declarations"] = tx.gas_used
+    access = ChainTransaction.objects.filter(function="recordAccess", status="confirmed").order_by("-created_at").first()
+    figures["credit_access"] = access.gas_used if access else None
+    return figures
+
+
+def run() -> dict:
+    from tests.support.processes import Anvil, free_port
+
+    anvil = Anvil(port=free_port()).start()
+    try:
+        env = bench_env(DATABASE, DJANGO_SETTINGS_MODULE="config.settings.dev", CHAIN_RPC_URL=anvil.url, LOG_LEVEL="WARNING")
+        recreate_database(env)
+        manage(env, "migrate", "--noinput")
+        manage(env, "chain_deploy")
+        _setup(env)
+        figures = {"relay": relay_vs_naive(), "gas": gas_per_record()}
+        try:
+            from bench.anchoring import anchoring_figures
+
+            figures.update(anchoring_figures(env, anvil))
+        except ImportError:
+            figures["anchoring"] = "not measured: bench/anchoring.py is missing"
+        write_result("chain", figures)
+        return figures
+    finally:
+        anvil.kill()
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))

@@ -1,0 +1,26 @@
+-- POST /api/receivables/ with a new invoice number each time, drawing on a pool of declarations.
+package.path = os.getenv("BENCH_LUA_DIR") .. "/?.lua;" .. package.path
+local c = require("common")
+c.setup_headers()
+delay = c.delay
+done = c.done
+
+local declarations = {}
+for line in io.lines(os.getenv("BENCH_DECLARATIONS")) do declarations[#declarations + 1] = line end
+local threads = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+
+local n = 0
+function request()
+  n = n + 1
+  local d = declarations[((tid or 1) * 7919 + n) % #declarations + 1]
+  local body = string.format(
+    '{"invoice_number": "B-%s-%d-%d", "buyer_name": "Bench Buyer", "buyer_country": "VN", "currency": "USD", ' ..
+    '"amount": "100.00", "issue_date": "2026-11-01", "due_date": "2027-02-01", ' ..
+    '"declarations": [{"number": "%s", "amount": "100.00"}]}', os.getenv("BENCH_RUN"), tid or 0, n, d)
+  return wrk.format("POST", "/api/receivables/", nil, body)
+end

@@ -37,7 +37,7 @@ help: ## Show this help
 
 venv: $(VENV)/.installed ## Create .venv and install backend/requirements.lock
 
-$(VENV)/.installed: backend/requirements.lock
+$(VENV)/.installed: backend/requirements.lock verifier/pyproject.toml
 	@if ! $(VENV)/bin/python -c 'import sys' >/dev/null 2>&1; then \
 	  rm -rf $(VENV); \
 	  echo "$(PYTHON) -m venv $(VENV)"; \
@@ -54,6 +54,7 @@ $(VENV)/.installed: backend/requirements.lock
 	  fi; \
 	fi
 	$(VENV)/bin/python -m pip install --disable-pip-version-check -q -r backend/requirements.lock
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -q --no-build-isolation --no-deps -e verifier
 	touch $@
 
 backend/requirements.lock:

@@ -1,8 +1,9 @@
 """The append-only, hash-chained audit log."""
 
-from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, BigIntegerRangeField, RangeOperators
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
 
 
 class AuditHead(models.Model):
@@ -44,7 +45,11 @@ class AuditEvent(models.Model):
 
 
 class AuditBatch(models.Model):
-    """A run of consecutive events whose Merkle root is anchored on chain."""
+    """A run of consecutive events whose Merkle root is anchored on chain.
+
+    `root` is the RFC 9162 tree hash of the batch's entry hashes (hex); `chain_tx` is the latest
+    `AuditAnchor.anchor` call for it (a new one after each chain reset).
+    """
 
     id = models.BigAutoField(primary_key=True)
     first_seq = models.BigIntegerField()
@@ -59,4 +64,13 @@ class AuditBatch(models.Model):
             models.UniqueConstraint(fields=["first_seq"], name="%(app_label)s_%(class)s_unique_first"),
             models.UniqueConstraint(fields=["last_seq"], name="%(app_label)s_%(class)s_unique_last"),
             models.CheckConstraint(condition=Q(last_seq__gte=models.F("first_seq")), name="%(app_label)s_%(class)s_ordered"),
+            models.CheckConstraint(condition=Q(first_seq__gte=1), name="%(app_label)s_%(class)s_first_seq_positive"),
+            models.CheckConstraint(condition=Q(root__regex=r"^[0-9a-f]{64}$"), name="%(app_label)s_%(class)s_root_is_hex"),
+            ExclusionConstraint(
+                name="%(app_label)s_%(class)s_no_overlap",
+                expressions=[(
+                    Func(F("first_seq"), F("last_seq"), Value("[]"), function="int8range", output_field=BigIntegerRangeField()),
+                    RangeOperators.OVERLAPS,
+                )],
+            ),
         ]

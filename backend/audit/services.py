@@ -1,14 +1,21 @@
-"""Appending to the audit log. Call inside the business transaction, as its last write."""
+"""Writing the audit log: appending (inside the business transaction, as its last write), and
+closing batches of it whose Merkle roots are anchored on chain."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Iterable
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.hashing import GENESIS_PREV_HASH, entry_hash, payload_hash
-from audit.models import AuditEvent, AuditHead
+from audit.merkle import tree_hash
+from audit.models import AuditBatch, AuditEvent, AuditHead
+from chain.deploy import DEPLOY_LOCK
+from chain.models import ChainTransaction
+from chain.services import chain_call_enqueue, platform_account
 
 
 def _jsonable(value: Any) -> Any:
@@ -94,3 +101,112 @@ def audit_append(
     head.last_hash = e_hash
     head.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+# --- anchoring ---------------------------------------------------------------------------------------
+#
+# A batch is closed from the oldest unbatched event: up to AUDIT_BATCH_MAX_EVENTS events, or fewer
+# once the oldest has waited AUDIT_BATCH_MAX_SECONDS. The batch row, its events' batch pointer and
+# the AuditAnchor.anchor outbox entry are written in one transaction; the relay sends it after commit.
+# Appends commit in seq order (they serialize on the head row), so what a closer sees is always a
+# contiguous prefix of the log; a gap can only mean a deleted row, and then nothing is anchored
+# across it.
+
+AUDIT_BATCH_LOCK = 0x7F3D_A0D1  # pg advisory lock: one batch closer at a time
+MAX_BATCHES_PER_RUN = 50
+
+
+def _lock_batching() -> bool:
+    """Serialize closers and re-anchoring (until the transaction ends); False, without waiting, while
+    another session redeploys the contracts: a batch closed then could be anchored twice or not at all."""
+    with connection.cursor() as cursor:
+        # Shared among closers, exclusive against chain_ensure_deployed (whose replay re-anchors).
+        cursor.execute("SELECT pg_try_advisory_xact_lock_shared(%s)", [DEPLOY_LOCK])
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_BATCH_LOCK])
+    return True
+
+
+def _anchor_enqueue(batch: AuditBatch) -> ChainTransaction:
+    return chain_call_enqueue(
+        signer=platform_account(),
+        contract="AuditAnchor",
+        function="anchor",
+        args=[batch.first_seq, batch.last_seq, "0x" + batch.root],
+        subject_type="audit_batch",
+        subject_id=batch.pk,
+    )
+
+
+def audit_batch_close(
+    *, max_events: int | None = None, max_seconds: float | None = None, now=None
+) -> AuditBatch | None:
+    """Close the next batch if it is full or its oldest event has waited long enough; else None."""
+    max_events = max_events or settings.AUDIT_BATCH_MAX_EVENTS
+    max_seconds = settings.AUDIT_BATCH_MAX_SECONDS if max_seconds is None else max_seconds
+    with transaction.atomic():
+        if not _lock_batching():
+            return None
+        anchored_through = AuditBatch.objects.order_by("-last_seq").values_list("last_seq", flat=True).first() or 0
+        rows = list(
+            AuditEvent.objects.filter(seq__gt=anchored_through)
+            .order_by("seq")
+            .values_list("seq", "entry_hash", "created_at")[:max_events]
+        )
+        if not rows:
+            return None
+        if rows[0][0] != anchored_through + 1:
+            _raise_anchoring_gap(anchored_through + 1, rows[0][0])
+            return None
+        contiguous = [rows[0]]
+        for row in rows[1:]:
+            if row[0] != contiguous[-1][0] + 1:
+                break
+            contiguous.append(row)
+        now = now or timezone.now()
+        if len(contiguous) < max_events and contiguous[0][2] > now - timedelta(seconds=max_seconds):
+            return None
+        root = tree_hash([bytes.fromhex(entry) for _, entry, _ in contiguous]).hex()
+        batch = AuditBatch.objects.create(first_seq=contiguous[0][0], last_seq=contiguous[-1][0], root=root)
+        batch.chain_tx = _anchor_enqueue(batch)
+        batch.save(update_fields=["chain_tx"])
+        AuditEvent.objects.filter(seq__gte=batch.first_seq, seq__lte=batch.last_seq).update(batch=batch)
+    return batch
+
+
+def audit_batches_close(*, max_events: int | None = None, max_seconds: float | None = None) -> list[AuditBatch]:
+    """Close every batch that is due (a backlog after a stop closes as several full batches)."""
+    closed: list[AuditBatch] = []
+    for _ in range(MAX_BATCHES_PER_RUN):
+        batch = audit_batch_close(max_events=max_events, max_seconds=max_seconds)
+        if batch is None:
+            break
+        closed.append(batch)
+    return closed
+
+
+def _raise_anchoring_gap(expected_seq: int, found_seq: int) -> None:
+    from oversight.services import alert_raise
+
+    alert_raise(
+        kind="audit_anchoring_blocked",
+        severity="high",
+        message=f"Audit event seq {expected_seq} is missing (the next is {found_seq}); nothing after it is anchored.",
+        subject_type="audit_event",
+        subject_id=expected_seq,
+        data={"missing_seq": expected_seq, "next_seq": found_seq},
+        dedupe_key=f"audit_anchoring_blocked:{expected_seq}",
+    )
+
+
+def audit_anchors_replay() -> int:
+    """After a chain reset (replay hook): anchor every batch again on the new contract, in order."""
+    if not _lock_batching():  # only fails if another session is redeploying right now
+        raise RuntimeError("A chain deployment is in progress in another session; re-anchoring must run inside it.")
+    count = 0
+    for batch in AuditBatch.objects.order_by("first_seq"):
+        batch.chain_tx = _anchor_enqueue(batch)
+        batch.save(update_fields=["chain_tx"])
+        count += 1
+    return count

@@ -1,5 +1,13 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from audit.api import AuditEventViewSet, AuditExportView, AuditVerificationView
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("audit/events", AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [
+    path("audit/verification/", AuditVerificationView.as_view(), name="audit-verification"),
+    path("audit/export/", AuditExportView.as_view(), name="audit-export"),
+    *router.urls,
+]

@@ -78,16 +78,15 @@ def _ensure_deployed(w3: Web3) -> DeployReport:
         stale = ChainTransaction.objects.exclude(
             status__in=[ChainTransaction.Status.CONFIRMED, ChainTransaction.Status.FAILED]
         )
-        stale.update(status=ChainTransaction.Status.FAILED, error_code="chain_reset",
-                     error_message="The chain was reset before this transaction confirmed.", updated_at=now)
-        network, created = ChainNetwork.objects.get_or_create(chain_id=chain_id, genesis_hash=genesis)
-        if not created:
-            # Same genesis but our code is gone (state lost): start this network's records afresh.
-            network.deployments.all().delete()
-            network.signernonce_set.all().delete()
-        network.active = True
-        network.superseded_at = None
-        network.save(update_fields=["active", "superseded_at"])
+        if had_history:
+            stale.update(status=ChainTransaction.Status.FAILED, error_code="chain_reset",
+                         error_message="The chain was reset before this transaction confirmed.", updated_at=now)
+        # Never reuse a network row: its nonces and transactions belong to the chain that was lost.
+        epoch = (ChainNetwork.objects.filter(chain_id=chain_id, genesis_hash=genesis)
+                 .order_by("-epoch").values_list("epoch", flat=True).first())
+        network = ChainNetwork.objects.create(
+            chain_id=chain_id, genesis_hash=genesis, epoch=0 if epoch is None else epoch + 1, active=True
+        )
 
     report = DeployReport(network_id=network.pk, reset=had_history)
     platform = platform_account()

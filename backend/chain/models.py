@@ -35,13 +35,15 @@ class ChainNetwork(models.Model):
     id = models.BigAutoField(primary_key=True)
     chain_id = models.BigIntegerField()
     genesis_hash = models.CharField(max_length=66)
+    # A node that lost its state but kept its genesis is a new network too: the next epoch.
+    epoch = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     superseded_at = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["chain_id", "genesis_hash"], name="%(app_label)s_%(class)s_unique_genesis"),
+            models.UniqueConstraint(fields=["chain_id", "genesis_hash", "epoch"], name="%(app_label)s_%(class)s_unique_genesis"),
             models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="%(app_label)s_%(class)s_one_active"),
         ]
 

@@ -76,6 +76,9 @@ def active_network_for(w3: Web3) -> ChainNetwork:
     network = ChainNetwork.objects.filter(active=True).first()
     if network is None:
         raise NetworkMismatch("No contracts are deployed yet: run `manage.py chain_deploy`.")
+    deployed = network.deployments.order_by("name").first()
+    if deployed is not None and not _has_code(w3, deployed.address):
+        raise NetworkMismatch(f"{deployed.name} has no code at {deployed.address}: the node lost its state.")
     chain_id = w3.eth.chain_id
     genesis = w3.eth.get_block(0)["hash"].to_0x_hex()
     if (network.chain_id, network.genesis_hash) != (chain_id, genesis):
@@ -84,6 +87,10 @@ def active_network_for(w3: Web3) -> ChainNetwork:
             f"chain {network.chain_id} with genesis {network.genesis_hash}."
         )
     return network
+
+
+def _has_code(w3: Web3, address: str) -> bool:
+    return len(w3.eth.get_code(Web3.to_checksum_address(address))) > 0
 
 
 def relay_run(*, w3: Web3 | None = None, network: ChainNetwork | None = None, max_rounds: int = 20) -> RelayReport:

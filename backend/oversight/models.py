@@ -23,6 +23,20 @@ class Alert(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     acknowledged_at = models.DateTimeField(null=True)
     acknowledged_by = models.ForeignKey("organizations.User", on_delete=models.PROTECT, null=True, related_name="+")
+    acknowledgement_note = models.CharField(max_length=500, blank=True)
+    # Set for conditions that are raised again and again (a sweep): one open alert per key.
+    dedupe_key = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=~models.Q(dedupe_key="") & models.Q(acknowledged_at__isnull=True),
+                name="%(app_label)s_%(class)s_one_open_per_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(acknowledged_at__isnull=True) | models.Q(acknowledged_by__isnull=False),
+                name="%(app_label)s_%(class)s_acknowledged_by_someone",
+            ),
+        ]

@@ -1,5 +1,14 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from oversight.api import AlertViewSet, AuditEventsCsvView, FinancingsCsvView, OversightStatsView
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("oversight/alerts", AlertViewSet, basename="alert")
+
+urlpatterns = [
+    path("oversight/stats/", OversightStatsView.as_view(), name="oversight-stats"),
+    path("oversight/exports/financings.csv", FinancingsCsvView.as_view(), name="oversight-export-financings"),
+    path("oversight/exports/audit-events.csv", AuditEventsCsvView.as_view(), name="oversight-export-audit-events"),
+    *router.urls,
+]

@@ -2,7 +2,7 @@
 
 import importlib
 
-TASK_MODULES = ["chain", "financing", "credit", "audit"]
+TASK_MODULES = ["chain", "financing", "credit", "audit", "oversight"]
 
 BEAT_SCHEDULE: dict = {}
 for _name in TASK_MODULES:

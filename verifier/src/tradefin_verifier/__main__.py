@@ -1,0 +1,3 @@
+from tradefin_verifier.cli import main
+
+raise SystemExit(main())

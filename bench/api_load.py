@@ -80,7 +80,17 @@ def _prepare(env: dict, work: Path, pool: int) -> dict:
     half = pool // 2
     (work / "approve-max.txt").write_text("\n".join(str(f.pk) for f in financings[:half]) + "\n")
     (work / "approve-half.txt").write_text("\n".join(str(f.pk) for f in financings[half:]) + "\n")
-    return {"exporter_token": token_issue(user=exporter)[0], "bank_token": token_issue(user=bank)[0]}
+
+    from datetime import timedelta
+
+    from credit.services import credit_authorization_grant
+
+    authorization = credit_authorization_grant(
+        user=exporter, bank_id=bank.organization_id, purpose="Working-capital line review",
+        scopes=["basic", "transaction_credit", "regulatory_credit"], data_from=timezone.localdate() - timedelta(days=365),
+        data_to=timezone.localdate(), expires_at=timezone.now() + timedelta(days=30))
+    lookup = f"/api/credit-reports/{exporter.organization_id}/?authorization={authorization.pk}"
+    return {"exporter_token": token_issue(user=exporter)[0], "bank_token": token_issue(user=bank)[0], "lookup_path": lookup}
 
 
 def _server(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
@@ -113,20 +123,31 @@ def _half_rate_delay(max_rps: float) -> float:
 
 
 def run(seconds: int = 10, pool: int = 6000, workers: int = 4) -> dict:
-    from tests.support.processes import free_port
+    from tests.support.processes import Anvil, free_port
 
     work = REPO / ".run" / "bench-api"
     work.mkdir(parents=True, exist_ok=True)
-    setup_env = bench_env(DATABASE, DJANGO_SETTINGS_MODULE="config.settings.dev")
+    anvil = Anvil(port=free_port()).start()  # grants are signed for the deployed registry
+    try:
+        return _run(anvil, work, seconds, pool, workers)
+    finally:
+        anvil.kill()
+
+
+def _run(anvil, work: Path, seconds: int, pool: int, workers: int) -> dict:
+    from tests.support.processes import free_port
+
+    setup_env = bench_env(DATABASE, DJANGO_SETTINGS_MODULE="config.settings.dev", CHAIN_RPC_URL=anvil.url)
     recreate_database(setup_env)
     manage(setup_env, "migrate", "--noinput")
+    manage(setup_env, "chain_deploy")
     manage(setup_env, "seed_demo")
     tokens = _prepare(setup_env, work, pool)
     serve_env = bench_env(
         DATABASE, DJANGO_SETTINGS_MODULE="config.settings.production", DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         FINGERPRINT_KEY="dev-fingerprint-key-for-bench-only-xxxxxxxxxxxx".replace("dev-", "bench-"),
         CHAIN_KEY_ENCRYPTION_KEYS=secrets.token_urlsafe(32), SECURE_SSL_REDIRECT="false",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING")
+        DJANGO_ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING", CHAIN_RPC_URL=anvil.url)
     port = free_port()
     server = _server(serve_env, port, workers, work / "gunicorn.log")
     base = f"http://127.0.0.1:{port}"
@@ -137,6 +158,15 @@ def run(seconds: int = 10, pool: int = 6000, workers: int = 4) -> dict:
         trivial_half = _wrk(f"{base}/api/me/", "get.lua", tokens["exporter_token"], seconds, work,
                             delay_ms=_half_rate_delay(trivial_max["rps"]))
         results["trivial_get_me"] = {"saturation": trivial_max, "half_rate": trivial_half}
+        lookup_url = base + tokens["lookup_path"]
+        lookup_max = _wrk(lookup_url, "get.lua", tokens["bank_token"], seconds, work)
+        lookup_half = _wrk(lookup_url, "get.lua", tokens["bank_token"], seconds, work,
+                           delay_ms=_half_rate_delay(lookup_max["rps"]))
+        results["credit_lookup"] = {
+            "saturation": lookup_max, "half_rate": lookup_half,
+            "throughput_vs_trivial": round(lookup_max["rps"] / trivial_max["rps"], 3),
+            "meets_p99": lookup_half["p99_ms"] <= 150,
+        }
         for name, script, token, files in (
             ("receivable_submission", "receivable.lua", tokens["exporter_token"], ({}, {})),
             ("financing_approval", "approve.lua", tokens["bank_token"],

@@ -21,7 +21,7 @@ CONTRACT_SOURCES := $(shell find contracts/src contracts/test contracts/script -
 
 HAS_FRONTEND := $(wildcard frontend/package.json)
 FRONTEND_STAMP := $(if $(HAS_FRONTEND),frontend/dist/.make-stamp)
-FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public frontend/scripts -type f -not -name '*.gen.ts' 2>/dev/null) \
 	$(wildcard frontend/*.json frontend/*.ts frontend/*.js frontend/*.mjs frontend/index.html)
 
 .PHONY: help venv contracts frontend services stop-services chromium migrate run test test-long \
@@ -70,14 +70,20 @@ $(CONTRACTS_STAMP): contracts/node_modules/.make-stamp $(CONTRACT_SOURCES)
 	cd contracts && $(forge_bin) build
 	touch $@
 
-frontend: $(FRONTEND_STAMP) ## npm ci + npm run build in frontend/ (skipped while there is no frontend)
+# The frontend's TypeScript types are generated from the backend's OpenAPI schema.
+BACKEND_PY := $(shell find backend -name '*.py' -not -path '*/tests/*' -not -path '*/migrations/*' 2>/dev/null)
+frontend/openapi.json: $(VENV)/.installed $(BACKEND_PY)
+	cd backend && DJANGO_SETTINGS_MODULE=config.settings.test PYTHONPATH=.:.. ../$(VENV)/bin/python manage.py \
+	  spectacular --format openapi-json --file ../frontend/openapi.json
+
+frontend: venv $(FRONTEND_STAMP) ## npm ci + npm run build in frontend/ (types from the OpenAPI schema)
 	@[ -n "$(HAS_FRONTEND)" ] || echo "frontend: no frontend/package.json yet, skipping"
 
 frontend/node_modules/.make-stamp: frontend/package.json $(wildcard frontend/package-lock.json)
 	cd frontend && if [ -f package-lock.json ]; then $(NPM) ci --no-audit --no-fund; else $(NPM) install --no-audit --no-fund; fi
 	touch $@
 
-frontend/dist/.make-stamp: frontend/node_modules/.make-stamp $(FRONTEND_SOURCES)
+frontend/dist/.make-stamp: frontend/node_modules/.make-stamp frontend/openapi.json $(FRONTEND_SOURCES)
 	cd frontend && $(NPM) run build
 	mkdir -p frontend/dist && touch $@
 

@@ -67,7 +67,8 @@ def _check_chain() -> dict:
     from chain.deploy import deployments_healthy, network_identity
     from chain.models import ChainNetwork
 
-    result = {"ok": False, "chain_id": None, "block_number": None, "contracts": {}}
+    result = {"ok": False, "chain_id": None, "block_number": None, "contracts": {},
+              "rpc_url": settings.CHAIN_PUBLIC_RPC_URL or settings.CHAIN_RPC_URL}
     try:
         w3 = client.web3()
         chain_id, genesis = network_identity(w3)
@@ -94,6 +95,7 @@ ChainHealthSerializer = inline_serializer(
         "chain_id": serializers.IntegerField(allow_null=True),
         "block_number": serializers.IntegerField(allow_null=True),
         "contracts": serializers.DictField(child=serializers.CharField()),
+        "rpc_url": serializers.CharField(help_text="Where a browser reads the chain to verify audit proofs itself."),
         "problem": serializers.CharField(required=False),
     },
 )
@@ -120,7 +122,8 @@ class HealthView(PlatformAPIView):
     def get(self, request):
         database = _check_database()
         broker = _check_broker()
-        chain = _check_chain() if database else {"ok": False, "chain_id": None, "block_number": None, "contracts": {}}
+        chain = _check_chain() if database else {"ok": False, "chain_id": None, "block_number": None, "contracts": {},
+                                                  "rpc_url": settings.CHAIN_PUBLIC_RPC_URL or settings.CHAIN_RPC_URL}
         ok = database and broker and chain["ok"]
         body = {"ok": ok, "database": database, "broker": broker, "chain": chain}
         return Response(body, status=status.HTTP_200_OK if ok else status.HTTP_503_SERVICE_UNAVAILABLE)

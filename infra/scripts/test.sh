@@ -55,7 +55,8 @@ contract_tests() {
 # (set -e does not apply inside `stage`'s `||`: chain with &&.)
 backend_checks() {
   "$PY" backend/manage.py makemigrations --check --dry-run \
-    && "$PY" backend/manage.py spectacular --validate --fail-on-warn --file /dev/null
+    && "$PY" backend/manage.py spectacular --validate --fail-on-warn --format openapi-json \
+         --file "$( [ -f frontend/package.json ] && echo frontend/openapi.json || echo /dev/null )"
 }
 
 frontend_tests() {

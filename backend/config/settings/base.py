@@ -138,6 +138,8 @@ CELERY_TASK_ALWAYS_EAGER = False
 
 # Chain
 CHAIN_RPC_URL = env("CHAIN_RPC_URL", default="http://127.0.0.1:8545")
+# The RPC URL browsers use to verify audit proofs against the chain themselves (default: CHAIN_RPC_URL).
+CHAIN_PUBLIC_RPC_URL = env("CHAIN_PUBLIC_RPC_URL", default="")
 CHAIN_RPC_TIMEOUT = env.float("CHAIN_RPC_TIMEOUT", default=10.0)
 CONTRACTS_OUT_DIR = Path(env("CONTRACTS_OUT_DIR", default=str(REPO_DIR / "contracts" / "out")))
 # Fernet keys (url-safe base64, 32 bytes); the first encrypts, all decrypt (rotation).

@@ -1,0 +1,39 @@
+import { useQuery } from "@tanstack/react-query";
+
+import { $api, type Health } from "@/shared/api";
+
+export function useAuditEvents(query: { page?: number; type?: string; object_type?: string; object_id?: string }) {
+  return $api.useQuery("get", "/api/audit/events/", { params: { query } });
+}
+
+export function useAuditEvent(seq: number) {
+  return $api.useQuery("get", "/api/audit/events/{seq}/", { params: { path: { seq: String(seq) } } });
+}
+
+export function useAuditProof(seq: number, enabled: boolean) {
+  // 404 until the event's batch is anchored: look again every few seconds until it is.
+  return $api.useQuery("get", "/api/audit/events/{seq}/proof/", { params: { path: { seq: String(seq) } } }, {
+    enabled,
+    retry: false,
+    refetchInterval: (q) => ((q.state.error as { status?: number } | null)?.status === 404 ? 3000 : false),
+  });
+}
+
+export function useLogVerification() {
+  return $api.useQuery("get", "/api/audit/verification/", {}, { refetchInterval: 15_000 });
+}
+
+/** The platform's published chain facts; read even when the platform reports itself unhealthy (503). */
+export function useHealth() {
+  return useQuery({
+    queryKey: ["health"],
+    staleTime: 30_000,
+    queryFn: async (): Promise<Health> => {
+      const response = await fetch("/api/health/");
+      return (await response.json()) as Health;
+    },
+  });
+}
+
+export { verifyEvent } from "./verifyEvent";
+export type { EventVerification } from "./verifyEvent";

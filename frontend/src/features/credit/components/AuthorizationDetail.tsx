@@ -1,0 +1,79 @@
+import { useTranslation } from "react-i18next";
+import { useParams } from "react-router";
+
+import { useFormat } from "@/shared/format";
+import { Card, ChainBadge, Empty, ErrorAlert, Loading, Page, StatusBadge } from "@/shared/ui";
+
+import { useAccesses, useAuthorization } from "../api";
+
+export function AuthorizationDetail() {
+  const { id = "" } = useParams();
+  const { t } = useTranslation();
+  const f = useFormat();
+  const authorization = useAuthorization(id);
+  const accesses = useAccesses(id);
+  if (authorization.isPending) return <Loading />;
+  if (authorization.error) return <ErrorAlert error={authorization.error} />;
+  const a = authorization.data;
+  return (
+    <Page title={t("credit.detailTitle", { bank: a.bank_name })}>
+      <Card>
+        <dl className="facts">
+          <dt>{t("fields.status")}</dt>
+          <dd><StatusBadge status={a.status} /></dd>
+          <dt>{t("fields.purpose")}</dt>
+          <dd>{a.purpose}</dd>
+          <dt>{t("fields.scopes")}</dt>
+          <dd>{a.scopes.map((s) => t(`credit.scope.${s}`)).join(", ")}</dd>
+          <dt>{t("credit.dataPeriod")}</dt>
+          <dd>{f.date(a.data_from)} – {f.date(a.data_to)}</dd>
+          <dt>{t("fields.valid_from")}</dt>
+          <dd>{f.dateTime(a.valid_from)}</dd>
+          <dt>{t("fields.expires_at")}</dt>
+          <dd>{f.dateTime(a.expires_at)}</dd>
+          <dt>{t("credit.digest")}</dt>
+          <dd className="hash">{a.digest}</dd>
+          <dt>{t("credit.signature")}</dt>
+          <dd className="hash">{a.signature}</dd>
+          <dt>{t("fields.chain")}</dt>
+          <dd><ChainBadge chain={a.chain} /></dd>
+        </dl>
+      </Card>
+      <Card title={t("credit.accessLog")} testId="access-log">
+        <p className="muted" style={{ marginTop: 0 }}>{t("credit.accessLogHint")}</p>
+        {accesses.isPending ? <Loading /> : null}
+        <ErrorAlert error={accesses.error} />
+        {accesses.data?.results.length === 0 ? <Empty>{t("credit.noAccess")}</Empty> : null}
+        {accesses.data?.results.length ? (
+          <table>
+            <thead>
+              <tr>
+                <th>{t("fields.occurred_at")}</th>
+                <th>{t("fields.bank")}</th>
+                <th>{t("fields.user")}</th>
+                <th>{t("fields.scopes")}</th>
+                <th>{t("credit.outcome")}</th>
+                <th>{t("fields.chain")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {accesses.data.results.map((x) => (
+                <tr key={x.id} data-outcome={x.outcome}>
+                  <td>{f.dateTime(x.time)}</td>
+                  <td>{x.bank.name}</td>
+                  <td>{x.user.username}</td>
+                  <td>{x.scopes.map((s) => t(`credit.scope.${s}`)).join(", ")}</td>
+                  <td>
+                    <StatusBadge status={x.outcome} />
+                    {x.reason ? <div className="muted">{x.reason}</div> : null}
+                  </td>
+                  <td><ChainBadge chain={x.chain} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </Card>
+    </Page>
+  );
+}

@@ -1,0 +1,36 @@
+import type { TFunction } from "i18next";
+
+import type { Alert } from "@/shared/api";
+
+/**
+ * An alert in the reader's language: known kinds are worded from their data; any other kind shows
+ * the platform's own sentence.
+ */
+export function alertText(t: TFunction, alert: Alert, percent: (share: string) => string): string {
+  const data = (alert.data ?? {}) as Record<string, unknown>;
+  const s = (key: string) => (data[key] == null ? "" : String(data[key]));
+  switch (alert.kind) {
+    case "double_financing_blocked":
+      return t("alerts.text.double_financing_blocked", { requested: s("requested"), available: s("available") });
+    case "financing_overdue":
+      return t("alerts.text.financing_overdue", { due: s("due_date"), grace: s("grace_days") });
+    case "suspected_duplicate_receivable":
+      return t("alerts.text.suspected_duplicate_receivable", { count: Array.isArray(data.matches) ? data.matches.length : 1 });
+    case "concentration_bank":
+    case "concentration_buyer_country":
+      return t("alerts.text.concentration", {
+        share: percent(s("share")),
+        limit: percent(s("limit")),
+        currency: s("currency"),
+        outstanding: s("outstanding"),
+      });
+    case "audit_anchoring_blocked":
+      return t("alerts.text.audit_anchoring_blocked", { seq: s("missing_seq") });
+    case "audit_verification_failed":
+      return t("alerts.text.audit_verification_failed", { seq: s("first_bad_seq"), reason: s("reason") });
+    case "chain_write_failed":
+      return t("alerts.text.chain_write_failed", { code: s("error_code") });
+    default:
+      return alert.message;
+  }
+}

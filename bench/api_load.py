@@ -15,6 +15,8 @@ import sys
 import time
 import urllib.request
 from decimal import Decimal
+
+from cryptography.fernet import Fernet
 from pathlib import Path
 
 from bench.common import REPO, bench_env, manage, recreate_database, write_result
@@ -146,7 +148,7 @@ def _run(anvil, work: Path, seconds: int, pool: int, workers: int) -> dict:
     serve_env = bench_env(
         DATABASE, DJANGO_SETTINGS_MODULE="config.settings.production", DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         FINGERPRINT_KEY="dev-fingerprint-key-for-bench-only-xxxxxxxxxxxx".replace("dev-", "bench-"),
-        CHAIN_KEY_ENCRYPTION_KEYS=secrets.token_urlsafe(32), SECURE_SSL_REDIRECT="false",
+        CHAIN_KEY_ENCRYPTION_KEYS=Fernet.generate_key().decode(), SECURE_SSL_REDIRECT="false",
         DJANGO_ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING", CHAIN_RPC_URL=anvil.url)
     port = free_port()
     server = _server(serve_env, port, workers, work / "gunicorn.log")

@@ -25,7 +25,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/public frontend/scripts -
 	$(wildcard frontend/*.json frontend/*.ts frontend/*.js frontend/*.mjs frontend/index.html)
 
 .PHONY: help venv contracts frontend services stop-services chromium migrate run test test-long \
-	bench lock clean distclean
+	slither bench lock clean distclean
 
 help: ## Show this help
 	@echo "Usage: make <target>"
@@ -54,7 +54,7 @@ $(VENV)/.installed: backend/requirements.lock verifier/pyproject.toml
 	  fi; \
 	fi
 	$(VENV)/bin/python -m pip install --disable-pip-version-check -q -r backend/requirements.lock
-	$(VENV)/bin/python -m pip install --disable-pip-version-check -q --no-build-isolation --no-deps -e verifier
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -q --no-deps -e verifier
 	touch $@
 
 backend/requirements.lock:
@@ -111,6 +111,9 @@ test: venv contracts frontend services chromium ## All tests: forge, migrations/
 
 test-long: venv contracts frontend services chromium ## The tests including the long variants
 	@PYTEST_ADDOPTS="$${PYTEST_ADDOPTS:-} -m 'long or not long'" FOUNDRY_PROFILE=long infra/scripts/test.sh
+
+slither: contracts ## Static analysis of contracts/src: Slither (own venv in .run/) and forge lint
+	@tests/security/contracts_analysis.sh
 
 bench: venv contracts services ## Run the benchmarks (bench/run.sh, or python -m bench)
 	@if [ -f bench/run.sh ]; then infra/scripts/with-env.sh bash bench/run.sh; \

@@ -16,6 +16,7 @@ from audit.serializers import (
     AuditVerificationSerializer,
 )
 from audit.verification import audit_log_verify
+from common.filters import IsoDateTimeFilter
 from common.permissions import IsRegulator
 from common.views import PlatformAPIView, PlatformViewSet
 
@@ -29,8 +30,8 @@ class AuditEventFilter(filters.FilterSet):
     actor_organization = filters.UUIDFilter()
     seq_from = filters.NumberFilter(field_name="seq", lookup_expr="gte", min_value=1, max_value=SEQ_MAX)
     seq_to = filters.NumberFilter(field_name="seq", lookup_expr="lte", min_value=1, max_value=SEQ_MAX)
-    created_from = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_to = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+    created_from = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_to = IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
 
     class Meta:
         model = AuditEvent

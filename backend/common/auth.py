@@ -35,6 +35,11 @@ def _failure_key(username: str, remote: str) -> str:
     return "login-fail:" + hashlib.sha256(f"{username.lower()}|{remote}".encode()).hexdigest()
 
 
+def _address_failure_key(remote: str) -> str:
+    """All failures from one address, whatever the username: password spraying."""
+    return "login-fail-addr:" + hashlib.sha256(remote.encode()).hexdigest()
+
+
 def _cache_call(fn, *args, default=None, **kwargs):
     """The failed-login counter lives in Redis; if Redis is down, logins still work (logged)."""
     try:
@@ -47,8 +52,9 @@ def _cache_call(fn, *args, default=None, **kwargs):
 def login(*, username: str, password: str, remote_addr: str) -> tuple[str, datetime]:
     """Exchange credentials for a token; repeated failures are rate limited (429)."""
     key = _failure_key(username, remote_addr)
-    failures = _cache_call(cache.get, key, 0, default=0)
-    if failures >= settings.LOGIN_FAILURE_LIMIT:
+    limits = {key: settings.LOGIN_FAILURE_LIMIT, _address_failure_key(remote_addr): settings.LOGIN_FAILURE_ADDRESS_LIMIT}
+    failures = _cache_call(cache.get_many, list(limits), default={})
+    if any(failures.get(k, 0) >= limit for k, limit in limits.items()):
         raise ApiError(
             "too_many_failed_logins",
             "Too many failed logins; try again later.",
@@ -57,10 +63,11 @@ def login(*, username: str, password: str, remote_addr: str) -> tuple[str, datet
         )
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
-        if _cache_call(cache.add, key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS, default=True) is False:
-            _cache_call(cache.incr, key)
+        for counter in limits:
+            if _cache_call(cache.add, counter, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS, default=True) is False:
+                _cache_call(cache.incr, counter)
         raise ApiError("invalid_credentials", "Wrong username or password.", status_code=401)
-    _cache_call(cache.delete, key)
+    _cache_call(cache.delete, key)  # not the address's counter: one good login must not reset a spray
     return token_issue(user=user)
 
 

@@ -98,6 +98,14 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         )
         response["Retry-After"] = "2"
         return response
+    if isinstance(exc, db.DataError):
+        # PostgreSQL refused a value (SQLSTATE class 22: out of range, bad time zone offset, ...) that validation
+        # let through: the client's input, so a 400, never a 500. Logged, because validation should catch it first.
+        logger.warning("database refused a value: %s", exc, exc_info=True)
+        return Response(
+            error_body("invalid", "A value is out of the range the platform can store or compare.", {}),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, RequestDataTooBig):
         return Response(
             error_body("request_too_large", "The request body is too large."),

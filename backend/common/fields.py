@@ -12,7 +12,14 @@ from rest_framework import serializers
 from common.money import currency_exponent, is_known_currency
 from common.countries import is_known_country
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (tab, CR and LF only in multi-line text), and the invisible or reordering
+# format characters: bidi marks, overrides and isolates, zero-width characters, line and paragraph
+# separators, the byte-order mark, interlinear annotations and tag characters.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064"
+    r"\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+_LINE_BREAKS = re.compile(r"[\t\n\r]")
 
 MAX_MONEY_DIGITS = 18
 
@@ -51,7 +58,7 @@ class MoneyField(serializers.Field):
         if not isinstance(data, str):
             self.fail("not_string")
         text = data.strip()
-        if not re.fullmatch(r"\d{1,18}(\.\d{1,30})?", text):
+        if not re.fullmatch(r"[0-9]{1,18}(\.[0-9]{1,30})?", text):
             self.fail("invalid")
         try:
             value = Decimal(text)
@@ -103,7 +110,8 @@ class CurrencyField(serializers.CharField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data).upper()
+        value = super().to_internal_value(data)
+        value = value.upper() if value.isascii() else ""  # "uſd".upper() is "USD": no look-alikes
         if not is_known_currency(value):
             self.fail("unknown")
         return value
@@ -118,24 +126,29 @@ class CountryField(serializers.CharField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data).upper()
+        value = super().to_internal_value(data)
+        value = value.upper() if value.isascii() else ""
         if not is_known_country(value):
             self.fail("unknown")
         return value
 
 
 class SafeCharField(serializers.CharField):
-    """Text with a length limit that refuses control and bidi-override characters."""
+    """Text with a length limit that refuses control and bidi-override characters.
+
+    Tab, CR and LF are refused too unless the field is `multiline` (a reason, a note).
+    """
 
     default_error_messages = {"control": "Control characters are not allowed."}
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, multiline: bool = False, **kwargs):
         kwargs.setdefault("max_length", 200)
+        self.multiline = multiline
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
-        if _CONTROL.search(data):
+        if _CONTROL.search(data) or (not self.multiline and _LINE_BREAKS.search(data)):
             self.fail("control")
         return unicodedata.normalize("NFC", super().to_internal_value(data))

@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from common.errors import ApiError
+from common.filters import IsoDateTimeFilter
 from common.permissions import EXPORTER, OPERATOR, REGULATOR, IsBank, IsExporter, role_of, roles
 from common.views import PlatformAPIView, PlatformViewSet
 from credit import services
@@ -48,8 +49,8 @@ class CreditAccessFilter(filters.FilterSet):
     bank = filters.UUIDFilter(field_name="bank_id")
     exporter = filters.UUIDFilter(field_name="requested_exporter_id")
     authorization = filters.UUIDFilter(field_name="requested_authorization_id")
-    since = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    until = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    since = IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    until = IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
 
     class Meta:
         model = CreditAccess

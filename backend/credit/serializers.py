@@ -246,7 +246,7 @@ class PenaltyCreateSerializer(serializers.Serializer):
     decided_on = serializers.DateField()
     amount = MoneyField(required=False, allow_null=True)
     currency = CurrencyField(required=False, allow_null=True)
-    reason = SafeCharField(max_length=500, min_length=3)
+    reason = SafeCharField(max_length=500, min_length=3, multiline=True)
     reference = SafeCharField(max_length=64, min_length=1)
 
 

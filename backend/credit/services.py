@@ -31,6 +31,7 @@ from organizations.services import member_registration_tx
 
 REGISTRY = "AuthorizationRegistry"
 NOT_YET_MINED = (ChainTransaction.Status.PENDING, ChainTransaction.Status.SIGNED, ChainTransaction.Status.SENT)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def _invalid(errors: dict[str, list[str]]) -> ApiError:
@@ -162,8 +163,13 @@ def credit_authorization_grant(
         errors["scopes"] = ["A scope is listed twice."]
     elif any(scope not in Scope.BITS for scope in scopes):
         errors["scopes"] = [f"Unknown scope; use {', '.join(Scope.ORDER)}."]
-    if data_from > today:
+    # The signed typed data carries unsigned Unix times: nothing before 1970 can be signed.
+    if data_from < EPOCH.date():
+        errors["data_from"] = ["The data period may not start before 1970-01-01."]
+    elif data_from > today:
         errors["data_from"] = ["The data period may not start in the future."]
+    if valid_from < EPOCH:
+        errors["valid_from"] = ["An authorization may not become valid before 1970-01-01."]
     if data_to > today:
         errors["data_to"] = ["The data period may not end in the future."]
     elif data_to < data_from:

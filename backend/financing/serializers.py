@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chain.services import chain_block
-from common.fields import MoneyField, SafeCharField, check_money_scale
+from common.fields import CurrencyField, MoneyField, SafeCharField, check_money_scale
 from financing.models import Financing, FxReceipt
 from financing.selectors import next_actor
 from organizations.serializers import ChainStatusSerializer
@@ -33,7 +33,7 @@ class FinancingApproveSerializer(serializers.Serializer):
 
 
 class FinancingRejectSerializer(serializers.Serializer):
-    reason = SafeCharField(max_length=500, min_length=1)
+    reason = SafeCharField(max_length=500, min_length=1, multiline=True)
 
 
 class ReservationSerializer(serializers.Serializer):
@@ -82,18 +82,10 @@ class FinancingSerializer(serializers.ModelSerializer):
 class FxReceiptCreateSerializer(serializers.Serializer):
     receivable = serializers.UUIDField()
     amount = MoneyField()
-    currency = serializers.CharField(max_length=3, min_length=3)
+    currency = CurrencyField()
     value_date = serializers.DateField()
     payer_name = SafeCharField(max_length=200, min_length=1)
     reference = SafeCharField(max_length=64, min_length=1)
-
-    def validate_currency(self, value):
-        from common.money import is_known_currency
-
-        value = value.upper()
-        if not is_known_currency(value):
-            raise serializers.ValidationError("Unknown ISO 4217 currency code.")
-        return value
 
     def validate(self, attrs):
         problem = check_money_scale(attrs["amount"], attrs["currency"])

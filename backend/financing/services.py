@@ -19,7 +19,7 @@ from audit.services import audit_append
 from chain.models import ChainTransaction
 from chain.services import chain_call_enqueue, uuid_to_bytes32
 from common.errors import ApiError, BusinessConflict, violated_constraint
-from common.fields import format_money
+from common.fields import check_money_scale, format_money
 from common.money import to_minor_units
 from customs.models import Declaration
 from financing.models import BlockedAttempt, Financing, FxReceipt, Repayment, Reservation
@@ -65,6 +65,13 @@ def _money(value: Decimal, currency: str) -> str:
     return format_money(value, currency)
 
 
+def _check_scale(amount: Decimal, currency: str) -> None:
+    """More decimals than the currency has (30 would reach the chain as a fraction of a cent): 400."""
+    problem = check_money_scale(amount, currency)
+    if problem:
+        raise ApiError("invalid", problem, status_code=400, details={"amount": [problem]})
+
+
 # --- apply ---------------------------------------------------------------------------------------
 
 def financing_apply(*, exporter_user, receivable: Receivable, bank: Organization, amount: Decimal, tenor_days: int) -> Financing:
@@ -72,6 +79,7 @@ def financing_apply(*, exporter_user, receivable: Receivable, bank: Organization
         raise ApiError("invalid", "This organization is not a bank.", status_code=400, details={"bank": ["Not a bank."]})
     if receivable.status == Receivable.Status.SETTLED:
         raise BusinessConflict("receivable_settled", "This receivable is already settled.")
+    _check_scale(amount, receivable.currency)
     if amount > receivable.amount:
         raise ApiError("invalid", "The amount exceeds the receivable.", status_code=400,
                        details={"amount": [f"At most {receivable.amount} {receivable.currency}."]})
@@ -111,6 +119,8 @@ class _Shortage(Exception):
 
 
 def financing_approve(*, bank_user, financing: Financing, amount: Decimal | None, interest_rate: Decimal) -> Financing:
+    if amount is not None:
+        _check_scale(amount, financing.currency)
     try:
         with transaction.atomic():
             financing = _lock_financing(financing)

@@ -91,6 +91,7 @@ class MeOrganizationSerializer(serializers.ModelSerializer):
 
 class MeSerializer(serializers.ModelSerializer):
     organization = MeOrganizationSerializer(read_only=True)
+    email = serializers.CharField(read_only=True, help_text="Empty when none is on file.")  # "" is no valid "email"
     role = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:

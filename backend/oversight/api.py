@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from audit.api import AuditEventFilter
 from audit.selectors import audit_events_visible_to
+from common.filters import IsoDateTimeFilter
 from common.permissions import IsRegulator
 from common.views import PlatformAPIView, PlatformViewSet
 from financing.models import Financing
@@ -51,8 +52,8 @@ class AlertFilter(filters.FilterSet):
     acknowledged = filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True)
     subject_type = filters.CharFilter(max_length=40)
     subject_id = filters.CharFilter(max_length=80)
-    created_from = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_to = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+    created_from = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_to = IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
 
     class Meta:
         model = Alert

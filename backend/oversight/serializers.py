@@ -166,7 +166,7 @@ class AlertSerializer(serializers.ModelSerializer):
 
 
 class AlertAcknowledgeSerializer(serializers.Serializer):
-    note = SafeCharField(max_length=500, required=False, allow_blank=True, default="")
+    note = SafeCharField(max_length=500, required=False, allow_blank=True, default="", multiline=True)
 
 
 class ExportQuerySerializer(serializers.Serializer):

@@ -38,6 +38,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "common.middleware.BodySizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The API authenticates with bearer tokens (DRF views are CSRF-exempt); this guards any cookie-based view.
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -129,6 +131,8 @@ SPECTACULAR_SETTINGS = {
 # Bearer tokens
 AUTH_TOKEN_TTL_SECONDS = env.int("AUTH_TOKEN_TTL_SECONDS", default=8 * 3600)
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+# Failed logins from one client address across all usernames (REMOTE_ADDR: behind a proxy, make it the client's).
+LOGIN_FAILURE_ADDRESS_LIMIT = env.int("LOGIN_FAILURE_ADDRESS_LIMIT", default=50)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=300)
 
 # Celery (the app lives in workers/)

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from common.permissions import BANK, EXPORTER, OPERATOR, REGULATOR, role_of
+from common.permissions import BANK, EXPORTER, REGULATOR, role_of
 from financing.models import Financing, FxReceipt
 
 
@@ -9,7 +9,7 @@ def financings_visible_to(user) -> QuerySet[Financing]:
         "reservations__declaration"
     )
     role = role_of(user)
-    if role in (REGULATOR, OPERATOR):
+    if role == REGULATOR:  # transaction details: the parties and the regulator, not the operator
         return rows
     if role == EXPORTER:
         return rows.filter(exporter_id=user.organization_id)
@@ -21,7 +21,7 @@ def financings_visible_to(user) -> QuerySet[Financing]:
 def fx_receipts_visible_to(user) -> QuerySet[FxReceipt]:
     rows = FxReceipt.objects.select_related("receivable", "bank").prefetch_related("repayments")
     role = role_of(user)
-    if role in (REGULATOR, OPERATOR):
+    if role == REGULATOR:  # transaction details: the parties and the regulator, not the operator
         return rows
     if role == EXPORTER:
         return rows.filter(receivable__exporter_id=user.organization_id)

@@ -1,6 +1,6 @@
 from django.db.models import Exists, OuterRef, QuerySet
 
-from common.permissions import BANK, EXPORTER, OPERATOR, REGULATOR, role_of
+from common.permissions import BANK, EXPORTER, REGULATOR, role_of
 from receivables.models import Receivable
 
 
@@ -9,7 +9,7 @@ def receivables_visible_to(user) -> QuerySet[Receivable]:
 
     rows = Receivable.objects.select_related("exporter").prefetch_related("allocations__declaration")
     role = role_of(user)
-    if role in (REGULATOR, OPERATOR):
+    if role == REGULATOR:  # transaction details: the parties and the regulator, not the operator
         return rows
     if role == EXPORTER:
         return rows.filter(exporter_id=user.organization_id)

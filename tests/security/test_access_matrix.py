@@ -42,6 +42,8 @@ def rule(spec: str) -> dict[str, int]:
 
 # Objects of tenant A: the exporter and bank see them, exporter2 and bank2 must not.
 TENANT_A_READ = "anon:401 exp:200 exp2:404 bank:200 bank2:404 reg:200 op:200"
+# Transaction details are the parties' and the regulator's (domain.md, API.md): not the operator's.
+TRANSACTION = "anon:401 exp:200 exp2:404 bank:200 bank2:404 reg:200 op:404"
 # Credit data, the audit log and alerts are the parties' and the regulator's only: not the operator's.
 PARTIES_AND_REGULATOR = "anon:401 exp:200 exp2:404 bank:200 bank2:404 reg:200 op:404"
 REGULATOR_ONLY = "anon:401 auth:403 reg:200"
@@ -63,17 +65,17 @@ RULES: dict[str, dict[str, str]] = {
     "declaration-detail": {"GET": TENANT_A_READ},
     # Receivables: exporters submit; exporter2 citing A's declaration gets the same 400 as for none.
     "receivable-list": {"GET": "anon:401 auth:200", "POST": "anon:401 auth:403 exp:201 exp2:400"},
-    "receivable-detail": {"GET": TENANT_A_READ},
+    "receivable-detail": {"GET": TRANSACTION},
     # Financings (the probed one is A's application to bank A, still 'applied').
     "financing-list": {"GET": "anon:401 auth:200", "POST": "anon:401 auth:403 exp:201 exp2:400"},
-    "financing-detail": {"GET": TENANT_A_READ},
+    "financing-detail": {"GET": TRANSACTION},
     "financing-approve": {"POST": ADDRESSED_BANK.format(ok=200)},
     "financing-reject": {"POST": ADDRESSED_BANK.format(ok=200)},
     "financing-disburse": {"POST": ADDRESSED_BANK.format(ok=409)},  # not approved yet: allowed, refused by state
     "financing-write-off": {"POST": ADDRESSED_BANK.format(ok=409)},  # not overdue
     "financing-withdraw": {"POST": OWN_EXPORTER.format(ok=200)},
     "fx-receipt-list": {"GET": "anon:401 auth:200", "POST": "anon:401 auth:403 bank:201 bank2:404"},
-    "fx-receipt-detail": {"GET": TENANT_A_READ},
+    "fx-receipt-detail": {"GET": TRANSACTION},
     # Credit information
     "credit-authorization-list": {"GET": "anon:401 auth:200", "POST": "anon:401 auth:403 exp:201 exp2:201"},
     "credit-authorization-detail": {"GET": PARTIES_AND_REGULATOR},

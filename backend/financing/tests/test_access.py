@@ -33,14 +33,14 @@ def client_for(world, who):
 
 
 @pytest.mark.parametrize("who,expected", [
-    ("exporter", 200), ("exporter2", 404), ("bank", 200), ("bank2", 404), ("regulator", 200), ("operator", 200)])
+    ("exporter", 200), ("exporter2", 404), ("bank", 200), ("bank2", 404), ("regulator", 200), ("operator", 404)])
 def test_financing_detail(setup, who, expected):
     world, *_, financing, _ = setup
     assert client_for(world, who).get(f"/api/financings/{financing['id']}/").status_code == expected
 
 
 @pytest.mark.parametrize("who,expected", [
-    ("exporter", 200), ("exporter2", 404), ("bank", 200), ("bank2", 404), ("regulator", 200), ("operator", 200)])
+    ("exporter", 200), ("exporter2", 404), ("bank", 200), ("bank2", 404), ("regulator", 200), ("operator", 404)])
 def test_receivable_detail(setup, who, expected):
     world, _, _, receivable, *_ = setup
     assert client_for(world, who).get(f"/api/receivables/{receivable['id']}/").status_code == expected
@@ -54,7 +54,7 @@ def test_declaration_lists(setup, who, count):
 
 
 @pytest.mark.parametrize("who,expected", [
-    ("exporter", 200), ("exporter2", 404), ("bank", 200), ("bank2", 404), ("regulator", 200)])
+    ("exporter", 200), ("exporter2", 404), ("bank", 200), ("bank2", 404), ("regulator", 200), ("operator", 404)])
 def test_receipt_detail(setup, who, expected):
     world, *_, receipt = setup
     assert client_for(world, who).get(f"/api/fx-receipts/{receipt['id']}/").status_code == expected

@@ -114,10 +114,6 @@ def to_json_arg(value: Any) -> Any:
     return value
 
 
-def uuid_to_bytes32(value) -> bytes:
-    return int(value.hex if hasattr(value, "hex") and not isinstance(value, bytes) else value, 16).to_bytes(32, "big")
-
-
 def decode_rpc_error(error: dict) -> tuple[str, str]:
     """(error_code, message) from a JSON-RPC error object; 'rpc_error' when it is not a revert."""
     message = str(error.get("message", ""))

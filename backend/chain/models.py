@@ -87,6 +87,9 @@ class ChainTransaction(models.Model):
     function = models.CharField(max_length=80)
     args = models.JSONField(default=list)
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="dependents")
+    # Set by a chain-reset replay: the entry (of an older network, or superseded while pending) this one
+    # writes again. A dependency on the old entry is satisfied by its replacement on the active network.
+    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaced_by")
     subject_type = models.CharField(max_length=40, blank=True)
     subject_id = models.CharField(max_length=80, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)

@@ -22,9 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from hexbytes import HexBytes
 from web3 import Web3
-from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound, Web3RPCError
 
 from chain import client, keys
 from chain.models import ChainAccount, ChainDeployment, ChainNetwork, ChainTransaction, SignerNonce
@@ -141,18 +139,74 @@ def _signers_with_pending() -> list:
 
 
 def _fail_orphans(report: RelayReport) -> None:
-    """A pending entry whose dependency failed can never be sent: fail it too."""
+    """A pending entry whose dependency failed, or was lost in a chain reset and not written again by
+    the replay, can never be sent: fail it too."""
+    active_id = ChainNetwork.objects.filter(active=True).values_list("pk", flat=True).first()
+    replaying = None
     while True:
-        orphans = ChainTransaction.objects.filter(
-            status=ChainTransaction.Status.PENDING, depends_on__status=ChainTransaction.Status.FAILED
-        ).distinct()
+        suspects = list(
+            ChainTransaction.objects.filter(status=ChainTransaction.Status.PENDING)
+            .filter(Q(depends_on__status=ChainTransaction.Status.FAILED)
+                    | Q(depends_on__status=ChainTransaction.Status.CONFIRMED, depends_on__network__active=False))
+            .distinct().prefetch_related("depends_on")
+        )
         count = 0
-        for tx in orphans:
-            _mark_failed(tx, "dependency_failed", "A transaction this one depends on failed.")
+        for tx in suspects:
+            states = {_dependency_state(dep, active_id) for dep in tx.depends_on.all()}
+            if "lost" in states and replaying is None:
+                replaying = _replay_running()
+            if "failed" in states:
+                _mark_failed(tx, "dependency_failed", "A transaction this one depends on failed.")
+            elif "lost" in states and not replaying:
+                _mark_failed(tx, "dependency_failed",
+                             "A transaction this one depends on was lost in a chain reset and not written again.")
+            else:
+                continue
             count += 1
         report.failed += count
         if not count:
             return
+
+
+def _replay_running() -> bool:
+    """Is a redeployment (and its replay) under way in another session?"""
+    from chain.deploy import DEPLOY_LOCK
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock_shared(%s)", [DEPLOY_LOCK])
+        if not cursor.fetchone()[0]:
+            return True
+        cursor.execute("SELECT pg_advisory_unlock_shared(%s)", [DEPLOY_LOCK])
+    return False
+
+
+def _stands_for(dep: ChainTransaction, active_id) -> ChainTransaction | None:
+    """The entry that stands for `dep` on the active network: `dep` itself, or (after a chain reset)
+    the replay's entry that replaces it, followed through successive resets; None if not replayed (yet)."""
+    seen = set()
+    while dep is not None and _lost_in_reset(dep, active_id) and dep.pk not in seen:
+        seen.add(dep.pk)
+        dep = ChainTransaction.objects.filter(replaces=dep).order_by("-created_at", "-id").first()
+    return dep
+
+
+def _lost_in_reset(tx: ChainTransaction, active_id) -> bool:
+    if tx.status == ChainTransaction.Status.FAILED:
+        return tx.error_code == "chain_reset"
+    return tx.network_id is not None and tx.network_id != active_id
+
+
+def _dependency_state(dep: ChainTransaction, active_id) -> str:
+    """'confirmed' (on the active network), 'failed' (never will be), 'lost' (in a chain reset, with no
+    replacement yet) or 'waiting'."""
+    current = _stands_for(dep, active_id)
+    if current is None:
+        return "lost"
+    if current.status == ChainTransaction.Status.CONFIRMED and current.network_id == active_id:
+        return "confirmed"
+    if current.status == ChainTransaction.Status.FAILED and current.error_code != "chain_reset":
+        return "failed"
+    return "waiting"
 
 
 def _advisory_key(signer_id) -> int:
@@ -195,11 +249,11 @@ def relay_transactions(*, w3: Web3, network: ChainNetwork, transactions: list[Ch
             _sign_batch(w3, network, signer, account, report, candidates=[tx])
             tx.refresh_from_db()
             if tx.status in IN_FLIGHT:
-                _broadcast(w3, tx, report)
+                _broadcast_many(w3, [tx], report)
                 # Needed at once (a deployment): wait for the receipt, which a busy node shows late.
                 w3.eth.wait_for_transaction_receipt(tx.tx_hash, timeout=settings.CHAIN_RPC_TIMEOUT * 3,
                                                     poll_latency=0.05)
-                _confirm(w3, tx, report)
+                _confirm_many(w3, [tx], report)
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [_advisory_key(tx.signer_id)])
@@ -207,20 +261,23 @@ def relay_transactions(*, w3: Web3, network: ChainNetwork, transactions: list[Ch
 
 
 def _eligible_in_order(signer: ChainAccount, limit: int) -> list[ChainTransaction]:
-    """This signer's pending entries in order, up to the first whose dependencies are not confirmed."""
+    """This signer's pending entries in order, skipping those whose dependencies are not confirmed on
+    the active network (the order that matters is the one dependencies state)."""
     pending = list(
         ChainTransaction.objects.filter(signer=signer, status=ChainTransaction.Status.PENDING)
         .order_by("created_at", "id")
         .prefetch_related("depends_on")[:limit]
     )
+    active = ChainNetwork.objects.filter(active=True).first()
+    if active is None:
+        return []
+    deployed = set(active.deployments.values_list("name", flat=True))
     eligible = []
-    deployed = set(ChainDeployment.objects.filter(network__active=True).values_list("name", flat=True))
     for tx in pending:
         if tx.function != ChainTransaction.DEPLOY and tx.contract not in deployed:
             break
-        if any(dep.status != ChainTransaction.Status.CONFIRMED for dep in tx.depends_on.all()):
-            break
-        eligible.append(tx)
+        if all(_dependency_state(dep, active.pk) == "confirmed" for dep in tx.depends_on.all()):
+            eligible.append(tx)
     return eligible
 
 
@@ -234,7 +291,9 @@ def _sign_batch(w3, network, signer, account, report, candidates=None) -> list[C
     with transaction.atomic():
         nonce_row = _lock_nonce(w3, network, signer)
         still_pending = set(
-            ChainTransaction.objects.filter(
+            # Locked: a chain-reset replay superseding a pending entry (chain.services.replay_takes_over)
+            # and the relay signing it must not both win.
+            ChainTransaction.objects.select_for_update().filter(
                 pk__in=[c.pk for c in candidates], status=ChainTransaction.Status.PENDING
             ).values_list("pk", flat=True)
         )
@@ -407,14 +466,6 @@ def _confirm_many(w3: Web3, txs: list[ChainTransaction], report: RelayReport) ->
             confirmed, ["status", "block_number", "gas_used", "contract_address", "confirmed_at", "updated_at"])
         report.confirmed += len(confirmed)
     return waiting
-
-
-def _broadcast(w3: Web3, tx: ChainTransaction, report: RelayReport) -> None:
-    _broadcast_many(w3, [tx], report)
-
-
-def _confirm(w3: Web3, tx: ChainTransaction, report: RelayReport) -> bool:
-    return not _confirm_many(w3, [tx], report)
 
 
 def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport) -> None:

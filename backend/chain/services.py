@@ -7,6 +7,7 @@ from typing import Any, Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from chain import keys
 from chain.client import to_json_arg
@@ -56,11 +57,13 @@ def chain_call_enqueue(
     subject_type: str = "",
     subject_id: str = "",
     depends_on: Iterable[ChainTransaction | None] = (),
+    replaces: ChainTransaction | None = None,
 ) -> ChainTransaction:
     """Record a contract call in the outbox; the relay signs and sends it after commit.
 
     `depends_on` names transactions (of any signer) that must be confirmed first;
-    a transaction whose dependency failed fails too.
+    a transaction whose dependency failed fails too. `replaces` is set by chain-reset replays
+    (see `replay_takes_over`).
     """
     tx = ChainTransaction.objects.create(
         signer=signer,
@@ -69,12 +72,37 @@ def chain_call_enqueue(
         args=to_json_arg(list(args)),
         subject_type=subject_type,
         subject_id=str(subject_id),
+        replaces=replaces,
     )
     deps = [d for d in depends_on if d is not None]
     if deps:
         tx.depends_on.add(*deps)
     transaction.on_commit(_kick_relay)
     return tx
+
+
+def replay_takes_over(tx: ChainTransaction | None) -> bool:
+    """In a chain-reset replay: must the replay write this entry's call again on the new network?
+
+    Yes when nothing stands for it on the active network: no entry, a failed one, one of an older
+    network, or one still pending (made while the replay runs). A pending one is superseded here
+    (failed as `chain_reset`, no alert) so that it is never sent; the replay's entry replaces it, and
+    whatever depended on it waits for the replacement. No when the relay already signed it on the
+    active network: it stands, and writing it again would be a duplicate.
+    """
+    if tx is None or tx.status == ChainTransaction.Status.FAILED:
+        return True
+    if tx.status == ChainTransaction.Status.PENDING:
+        # Conditional: the relay locks the rows it signs, so exactly one of the two wins.
+        superseded = ChainTransaction.objects.filter(pk=tx.pk, status=ChainTransaction.Status.PENDING).update(
+            status=ChainTransaction.Status.FAILED, error_code="chain_reset",
+            error_message="Superseded by the replay after a chain reset.", updated_at=timezone.now())
+        if superseded:
+            tx.status = ChainTransaction.Status.FAILED
+            return True
+        tx.refresh_from_db()
+    active = network_active()
+    return active is None or tx.network_id != active.pk
 
 
 def _kick_relay() -> None:

@@ -20,7 +20,7 @@ from audit.services import audit_append
 from chain import keys
 from chain.deploy import contract_address
 from chain.models import ChainTransaction
-from chain.services import chain_call_enqueue, network_active, platform_account, uuid_to_bytes32
+from chain.services import chain_call_enqueue, network_active, platform_account, replay_takes_over, uuid_to_bytes32
 from common.errors import ApiError, BusinessConflict, NotFound
 from common.fields import check_money_scale
 from credit import signing
@@ -78,7 +78,7 @@ def _sign_for_exporter(authorization: CreditAuthorization, *, chain_id: int, ver
     authorization.signer_address = account.address
 
 
-def _grant_enqueue(authorization: CreditAuthorization) -> ChainTransaction:
+def _grant_enqueue(authorization: CreditAuthorization, *, replaces=None) -> ChainTransaction:
     return chain_call_enqueue(
         signer=platform_account(),
         contract=REGISTRY,
@@ -87,10 +87,12 @@ def _grant_enqueue(authorization: CreditAuthorization) -> ChainTransaction:
         subject_type="credit_authorization",
         subject_id=authorization.pk,
         depends_on=[member_registration_tx(authorization.exporter), member_registration_tx(authorization.bank)],
+        replaces=replaces,
     )
 
 
-def _revoke_enqueue(authorization: CreditAuthorization, *, after: Iterable[ChainTransaction]) -> ChainTransaction:
+def _revoke_enqueue(authorization: CreditAuthorization, *, after: Iterable[ChainTransaction],
+                    replaces=None) -> ChainTransaction:
     # From the exporter's own account: the contract accepts a revocation only from the grantor.
     # After the grant and every access already queued, or those would revert as revoked.
     return chain_call_enqueue(
@@ -101,10 +103,11 @@ def _revoke_enqueue(authorization: CreditAuthorization, *, after: Iterable[Chain
         subject_type="credit_authorization",
         subject_id=authorization.pk,
         depends_on=[authorization.grant_tx, *after],
+        replaces=replaces,
     )
 
 
-def _access_enqueue(access: CreditAccess, authorization: CreditAuthorization) -> ChainTransaction:
+def _access_enqueue(access: CreditAccess, authorization: CreditAuthorization, *, replaces=None) -> ChainTransaction:
     return chain_call_enqueue(
         signer=access.bank.chain_account,
         contract=REGISTRY,
@@ -113,6 +116,7 @@ def _access_enqueue(access: CreditAccess, authorization: CreditAuthorization) ->
         subject_type="credit_access",
         subject_id=access.pk,
         depends_on=[authorization.grant_tx],
+        replaces=replaces,
     )
 
 
@@ -474,21 +478,27 @@ def credit_chain_replay(*, now: dt.datetime | None = None) -> int:
         "created_at", "id"
     )
     for authorization in rows.select_for_update(of=("self",)):
+        if not replay_takes_over(authorization.grant_tx):
+            continue  # granted while the replay ran, under the new registry's domain: it stands
         previous = {"digest": authorization.digest, "signature": authorization.signature,
                     "domain": authorization.typed_data.get("domain")}
         _sign_for_exporter(authorization, chain_id=chain_id, verifying_contract=verifying_contract)
-        authorization.grant_tx = authorization.chain_tx = _grant_enqueue(authorization)
+        authorization.grant_tx = authorization.chain_tx = _grant_enqueue(authorization, replaces=authorization.grant_tx)
         replayed_accesses = []
         if authorization.expires_at > now:
             served = authorization.accesses.filter(outcome=CreditAccess.Outcome.SERVED).select_related(
-                "bank__chain_account"
+                "bank__chain_account", "chain_tx"
             ).order_by("occurred_at", "id")
             for access in served:
-                access.chain_tx = _access_enqueue(access, authorization)
+                # Re-signed above, so an access entry still pending names the old digest: superseded too.
+                if not replay_takes_over(access.chain_tx):
+                    continue
+                access.chain_tx = _access_enqueue(access, authorization, replaces=access.chain_tx)
                 access.save(update_fields=["chain_tx"])
                 replayed_accesses.append(access.chain_tx)
-        if authorization.status == CreditAuthorization.Status.REVOKED:
-            authorization.revoke_tx = authorization.chain_tx = _revoke_enqueue(authorization, after=replayed_accesses)
+        if authorization.status == CreditAuthorization.Status.REVOKED and replay_takes_over(authorization.revoke_tx):
+            authorization.revoke_tx = authorization.chain_tx = _revoke_enqueue(
+                authorization, after=replayed_accesses, replaces=authorization.revoke_tx)
         authorization.save(update_fields=["typed_data", "digest", "signature", "signer_address", "grant_tx",
                                           "revoke_tx", "chain_tx"])
         audit_append(

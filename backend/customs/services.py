@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_append
-from chain.services import chain_call_enqueue, platform_account
+from chain.services import chain_call_enqueue, platform_account, replay_takes_over
 from common.errors import ApiError, BusinessConflict
 from common.fingerprints import keyed_fingerprint
 from common.money import to_minor_units
@@ -81,7 +81,7 @@ def declaration_register(
     return declaration
 
 
-def declaration_chain_enqueue(declaration: Declaration):
+def declaration_chain_enqueue(declaration: Declaration, *, replaces=None):
     return chain_call_enqueue(
         signer=platform_account(),
         contract="FinancingRegistry",
@@ -89,13 +89,16 @@ def declaration_chain_enqueue(declaration: Declaration):
         args=[declaration.fingerprint, to_minor_units(declaration.fob_value, declaration.currency)],
         subject_type="declaration",
         subject_id=declaration.pk,
+        replaces=replaces,
     )
 
 
 def declarations_replay() -> int:
     count = 0
-    for declaration in Declaration.objects.order_by("created_at"):
-        declaration.chain_tx = declaration_chain_enqueue(declaration)
+    for declaration in Declaration.objects.select_related("chain_tx").order_by("created_at"):
+        if not replay_takes_over(declaration.chain_tx):
+            continue  # registered on the new chain already (submitted while the replay ran)
+        declaration.chain_tx = declaration_chain_enqueue(declaration, replaces=declaration.chain_tx)
         declaration.save(update_fields=["chain_tx"])
         count += 1
     return count

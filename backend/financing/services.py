@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from audit.services import audit_append
 from chain.models import ChainTransaction
-from chain.services import chain_call_enqueue, uuid_to_bytes32
+from chain.services import chain_call_enqueue, replay_takes_over, uuid_to_bytes32
 from common.errors import ApiError, BusinessConflict, violated_constraint
 from common.fields import check_money_scale, format_money
 from common.money import to_minor_units
@@ -211,22 +211,34 @@ def _bank_signer(financing: Financing):
     return financing.bank.chain_account
 
 
-def _enqueue_record(financing: Financing, reservations: list[Reservation]) -> ChainTransaction:
+def _enqueue_record(financing: Financing, reservations: list[Reservation], *, replaces=None) -> ChainTransaction:
     deps = [member_registration_tx(financing.bank), *(r.declaration.chain_tx for r in reservations)]
     return chain_call_enqueue(
         signer=_bank_signer(financing), contract="FinancingRegistry", function="recordFinancing",
         args=[uuid_to_bytes32(financing.pk), [r.declaration.fingerprint for r in reservations],
               [to_minor_units(r.amount, financing.currency) for r in reservations]],
-        subject_type="financing", subject_id=financing.pk, depends_on=deps,
+        subject_type="financing", subject_id=financing.pk, depends_on=deps, replaces=replaces,
     )
 
 
-def _enqueue(financing: Financing, function: str, args: list) -> ChainTransaction:
+def _enqueue(financing: Financing, function: str, args: list, *, replaces=None) -> ChainTransaction:
     return chain_call_enqueue(
         signer=_bank_signer(financing), contract="FinancingRegistry", function=function,
         args=[uuid_to_bytes32(financing.pk), *args], subject_type="financing", subject_id=financing.pk,
-        depends_on=[financing.record_tx, financing.chain_tx],
+        depends_on=[financing.record_tx, financing.chain_tx], replaces=replaces,
     )
+
+
+def _latest_call(financing: Financing, function: str) -> ChainTransaction | None:
+    return (ChainTransaction.objects.filter(subject_type="financing", subject_id=str(financing.pk), function=function)
+            .order_by("-created_at", "-id").first())
+
+
+def _replay_step(financing: Financing, function: str, args: list, previous: ChainTransaction | None) -> ChainTransaction:
+    """One step of a financing's history on the new chain, unless it is already signed there."""
+    if previous is not None and not replay_takes_over(previous):
+        return previous
+    return _enqueue(financing, function, args, replaces=previous)
 
 
 def _release(financing: Financing, reason: int) -> None:
@@ -398,20 +410,27 @@ def fx_receipt_record(
 # --- after a chain reset ---------------------------------------------------------------------------
 
 def financings_replay() -> int:
-    """Write every approved financing's history again on a new chain, in order."""
+    """Write every approved financing's history again on a new chain, in order.
+
+    A step already signed on the new chain (made while the replay ran) stands and is not written
+    twice; one still pending is superseded by the replay's entry (see `replay_takes_over`).
+    """
     count = 0
-    for financing in Financing.objects.filter(approved_at__isnull=False).select_related("bank").order_by("approved_at"):
+    for financing in (Financing.objects.filter(approved_at__isnull=False).select_related("bank", "record_tx")
+                      .order_by("approved_at")):
+        if not replay_takes_over(financing.record_tx):
+            continue  # approved while the replay ran: its whole history is on the new chain's way
         reservations = list(financing.reservations.select_related("declaration").order_by("declaration_id"))
-        financing.record_tx = financing.chain_tx = _enqueue_record(financing, reservations)
+        financing.record_tx = financing.chain_tx = _enqueue_record(financing, reservations, replaces=financing.record_tx)
         if financing.disbursed_at:
-            financing.chain_tx = _enqueue(financing, "recordDisbursement", [])
-        for repayment in financing.repayments.order_by("id"):
-            repayment.chain_tx = financing.chain_tx = _enqueue(
-                financing, "recordRepayment", [to_minor_units(repayment.amount, financing.currency)])
+            financing.chain_tx = _replay_step(financing, "recordDisbursement", [], _latest_call(financing, "recordDisbursement"))
+        for repayment in financing.repayments.select_related("chain_tx").order_by("id"):
+            repayment.chain_tx = financing.chain_tx = _replay_step(
+                financing, "recordRepayment", [to_minor_units(repayment.amount, financing.currency)], repayment.chain_tx)
             repayment.save(update_fields=["chain_tx"])
         reason = {S.REPAID: CLOSE_REPAID, S.WITHDRAWN: CLOSE_WITHDRAWN, S.WRITTEN_OFF: CLOSE_WRITTEN_OFF}.get(financing.status)
         if reason:
-            financing.chain_tx = _enqueue(financing, "closeFinancing", [reason])
+            financing.chain_tx = _replay_step(financing, "closeFinancing", [reason], _latest_call(financing, "closeFinancing"))
         financing.save(update_fields=["record_tx", "chain_tx"])
         count += 1
     return count

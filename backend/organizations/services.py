@@ -9,7 +9,9 @@ from web3 import Web3
 
 from audit.services import audit_append
 from chain.models import ChainTransaction
-from chain.services import chain_account_create, chain_call_enqueue, platform_account, uuid_to_bytes32
+from chain.services import (
+    chain_account_create, chain_call_enqueue, platform_account, replay_takes_over, uuid_to_bytes32,
+)
 from common.errors import ApiError, BusinessConflict
 from organizations.models import Organization, OrganizationChainRecord, User
 
@@ -90,7 +92,7 @@ def organization_onboard(
     return organization
 
 
-def member_register_enqueue(*, organization: Organization, account) -> ChainTransaction:
+def member_register_enqueue(*, organization: Organization, account, replaces=None) -> ChainTransaction:
     tx = chain_call_enqueue(
         signer=platform_account(),
         contract="MemberRegistry",
@@ -98,6 +100,7 @@ def member_register_enqueue(*, organization: Organization, account) -> ChainTran
         args=[account.address, member_role_hash(organization.kind), uuid_to_bytes32(organization.pk)],
         subject_type="organization",
         subject_id=organization.pk,
+        replaces=replaces,
     )
     OrganizationChainRecord.objects.update_or_create(organization=organization, defaults={"chain_tx": tx})
     return tx
@@ -113,8 +116,9 @@ def members_replay() -> int:
     count = 0
     for organization in Organization.objects.select_related("chain_account").order_by("created_at"):
         account = getattr(organization, "chain_account", None)
-        if account is not None:
-            member_register_enqueue(organization=organization, account=account)
+        previous = member_registration_tx(organization)
+        if account is not None and replay_takes_over(previous):
+            member_register_enqueue(organization=organization, account=account, replaces=previous)
             count += 1
     return count
 

@@ -184,7 +184,7 @@ def check_promise(traffic: Traffic) -> dict:
 
 
 def check_promise_for(ok: list[tuple[str, str]]) -> dict:
-    from audit.hashing import GENESIS_PREV_HASH, entry_hash, payload_hash
+    from tradefin_verifier.hashing import GENESIS_PREV_HASH, entry_hash, payload_hash
     from audit.models import AuditEvent
     from chain import client
     from chain.deploy import contract_address
@@ -231,6 +231,10 @@ def check_promise_for(ok: list[tuple[str, str]]) -> dict:
             assert recorded[uuid_to_bytes32(object_id)] == 1, object_id
     assert all(count == 1 for count in declared.values())
     assert all(count == 1 for count in recorded.values())
+
+    # No chain write failed (a chain reset fails what was in flight; the replay writes it again).
+    failed = ChainTransaction.objects.filter(status="failed").exclude(error_code="chain_reset")
+    assert not failed.exists(), list(failed.values_list("contract", "function", "error_code")[:5])
 
     # No transaction sent twice: per signer, the nonces we signed are unique and equal the node's count.
     network = ChainNetwork.objects.get(active=True)

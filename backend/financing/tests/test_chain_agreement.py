@@ -42,9 +42,13 @@ def test_contract_state_and_events_agree_with_the_database(chain):
     world.client(world.bank2).post("/api/fx-receipts/", {"receivable": receivable["id"], "amount": "20000.00", "currency": "USD",
                                                          "value_date": "2026-11-20", "payer_name": "B", "reference": "R2"}, format="json")
 
-    report = relay_run()
-    assert report.failed == 0, list(ChainTransaction.objects.filter(status="failed").values("function", "error_code", "error_message"))
-    assert not ChainTransaction.objects.exclude(status="confirmed").exists()
+    for _ in range(5):  # a loaded node may show a receipt after the first run has stopped waiting
+        report = relay_run()
+        assert report.failed == 0, list(ChainTransaction.objects.filter(status="failed").values("function", "error_code", "error_message"))
+        if report.idle:
+            break
+    unconfirmed = ChainTransaction.objects.exclude(status="confirmed")
+    assert not unconfirmed.exists(), list(unconfirmed.values_list("function", "status", "error_code"))
 
     contract = registry()
     for declaration in Declaration.objects.all():

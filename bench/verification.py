@@ -23,7 +23,7 @@ def _generate(upto: int) -> None:
     import rfc8785
     from django.db import connection, transaction
 
-    from audit.hashing import GENESIS_PREV_HASH
+    from tradefin_verifier.hashing import GENESIS_PREV_HASH
     from audit.models import AuditHead
 
     with transaction.atomic():

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from django.db.models import QuerySet
 
-from audit.merkle import inclusion_path, tree_hash
+from tradefin_verifier.merkle import inclusion_path, tree_hash
 from audit.models import AuditBatch, AuditEvent
 from chain.models import ChainDeployment, ChainNetwork, ChainTransaction
 from common.errors import ApiError, NotFound

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.hashing import GENESIS_PREV_HASH, entry_hash, payload_hash
-from audit.merkle import tree_hash
+from tradefin_verifier.hashing import GENESIS_PREV_HASH, entry_hash, payload_hash
+from tradefin_verifier.merkle import tree_hash
 from audit.models import AuditBatch, AuditEvent, AuditHead
 from chain.deploy import DEPLOY_LOCK
 from chain.models import ChainTransaction

@@ -1,6 +1,6 @@
 """The platform's own full check of the audit log against the chain (GET /api/audit/verification/).
 
-It runs the same checker as the standalone verifier (audit/checker.py), with the anchors read
+It runs the same checker as the standalone verifier (tradefin_verifier.checker), with the anchors read
 straight from the AuditAnchor contract: the chain first, then the database, so that every batch
 the chain holds is already in the snapshot of the log that is checked. Nothing here trusts the
 indexer's copy of the chain's events, which lives in the same database as the log.
@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from web3 import Web3
 
-from audit.checker import AnchoredBatch, AnchorsUnreadable, check_log
+from tradefin_verifier.checker import AnchoredBatch, AnchorsUnreadable, check_log
 from audit.models import AuditBatch, AuditEvent, AuditHead
 from chain import client
 from chain.deploy import network_identity
@@ -25,6 +25,7 @@ from chain.models import ChainDeployment, ChainNetwork, ChainTransaction
 logger = logging.getLogger(__name__)
 
 LOG_CHUNK_BLOCKS = 10_000
+SEQ_MASK = (1 << 64) - 1
 CONFIRMED = ChainTransaction.Status.CONFIRMED
 
 
@@ -34,13 +35,12 @@ def read_anchors(w3: Web3, address: str, *, from_block: int, block: int) -> list
     logs = []
     for start in range(from_block, block + 1, LOG_CHUNK_BLOCKS):
         logs += contract.events.BatchAnchored().get_logs(from_block=start, to_block=min(block, start + LOG_CHUNK_BLOCKS - 1))
-    logs.sort(key=lambda log: log["args"]["batchIndex"])
-    if [log["args"]["batchIndex"] for log in logs] != list(range(len(logs))):
-        raise AnchorsUnreadable("The BatchAnchored events read are not batches 0..n-1.")
-    anchors = [
-        AnchoredBatch(first_seq=log["args"]["firstSeq"], last_seq=log["args"]["lastSeq"], root=bytes(log["args"]["root"]).hex())
-        for log in logs
-    ]
+    # batchKey = firstSeq << 64 | lastSeq; the checker insists that the batches tile 1..nextSeq-1.
+    anchors = sorted(
+        (AnchoredBatch(first_seq=log["args"]["batchKey"] >> 64, last_seq=log["args"]["batchKey"] & SEQ_MASK,
+                       root=bytes(log["args"]["root"]).hex()) for log in logs),
+        key=lambda batch: batch.first_seq,
+    )
     next_seq = contract.functions.nextSeq().call(block_identifier=block)
     if (anchors[-1].last_seq + 1 if anchors else 1) != next_seq:
         raise AnchorsUnreadable(f"The events read end before the contract's nextSeq ({next_seq}).")

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from audit.hashing import entry_hash, payload_hash
+from tradefin_verifier.hashing import entry_hash, payload_hash
 from audit.models import AuditBatch, AuditEvent
 from audit.tests.support import anchor_contract, anchor_everything, append_events, export_via_api, run_verifier
 from tests.support.factories import auth, make_declaration, make_org, user_of

@@ -4,7 +4,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audit.hashing import _plain, canonical_payload
+from tradefin_verifier.hashing import _plain, canonical_payload
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1),

@@ -54,4 +54,5 @@ def test_its_abi_constants_are_the_compiled_contracts(monkeypatch):
     event = next(e for e in artifact["abi"] if e.get("type") == "event" and e["name"] == "BatchAnchored")
     signature = f"BatchAnchored({','.join(i['type'] for i in event['inputs'])})"
     assert rpc.BATCH_ANCHORED_TOPIC == "0x" + keccak(text=signature).hex()
-    assert [i["indexed"] for i in event["inputs"]] == [True, False, False, False]  # what read_anchors decodes
+    assert [(i["name"], i["type"], i["indexed"]) for i in event["inputs"]] == [  # what read_anchors decodes
+        ("batchKey", "uint256", False), ("root", "bytes32", False)]

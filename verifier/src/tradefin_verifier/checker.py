@@ -1,7 +1,7 @@
 """Checking an audit log against the batches anchored on chain: the one algorithm that both the
 platform (`GET /api/audit/verification/`) and the standalone verifier run.
 
-Pure Python, no Django: the verifier ships a byte-identical copy (a test keeps them the same).
+Pure Python, no Django: the platform imports it from this package, which installs and runs without it.
 
 Inputs: the log's records in `seq` order, and the batches the anchor contract holds, which are the
 authority (their boundaries and roots come from the chain, never from the log). Each record is a

@@ -1,7 +1,7 @@
 """RFC 9162 (Certificate Transparency v2) Merkle trees with SHA-256, as API.md specifies.
 
-Pure Python, standard library only: the standalone verifier ships a byte-identical copy
-(verifier/src/tradefin_verifier/merkle.py; a test keeps the two the same).
+Pure Python, standard library only. The platform imports this module too (backend/audit), so the
+platform's proofs and the standalone verifier's checks are the same code.
 
 - leaf hash  = SHA-256(0x00 || entry)
 - node hash  = SHA-256(0x01 || left || right)

@@ -56,7 +56,7 @@ contract AuditAnchorTest is Test {
 
     function test_Anchor() public {
         vm.expectEmit(address(anchorer));
-        emit IAuditAnchor.BatchAnchored(0, 1, 512, ROOT);
+        emit IAuditAnchor.BatchAnchored(_key(1, 512), ROOT);
         vm.prank(admin);
         anchorer.anchor(1, 512, ROOT);
 
@@ -71,10 +71,10 @@ contract AuditAnchorTest is Test {
         vm.startPrank(admin);
         anchorer.anchor(1, 10, ROOT);
         vm.expectEmit(address(anchorer));
-        emit IAuditAnchor.BatchAnchored(1, 11, 11, root2);
+        emit IAuditAnchor.BatchAnchored(_key(11, 11), root2);
         anchorer.anchor(11, 11, root2); // a single-event batch
         vm.expectEmit(address(anchorer));
-        emit IAuditAnchor.BatchAnchored(2, 12, 1_000, root3);
+        emit IAuditAnchor.BatchAnchored(_key(12, 1_000), root3);
         anchorer.anchor(12, 1_000, root3);
         vm.stopPrank();
 
@@ -243,12 +243,22 @@ contract AuditAnchorTest is Test {
             uint256 gasUsed = _anchorTxGas(firstSeq, firstSeq + 511, keccak256(abi.encode("root", b)));
             if (gasUsed > worst) worst = gasUsed;
         }
-        emit log_named_uint("anchor() tx gas, 512-event batch (worst of 4)", worst);
-        // Regression guard; see README for the measured figure and the floor analysis.
+        // Sequence numbers in the millions carry more non-zero calldata bytes (3 each below 2^24; from
+        // 2^24 = 16.7M events on, 4 bytes each cost 24 gas more: 100.04 per event at exactly 512).
+        uint64 next = anchorer.nextSeq();
+        vm.prank(admin);
+        anchorer.anchor(next, 9_999_999, keccak256("filler"));
+        for (uint64 b = 0; b < 2; ++b) {
+            uint64 firstSeq = anchorer.nextSeq();
+            uint256 gasUsed = _anchorTxGas(firstSeq, firstSeq + 511, keccak256(abi.encode("late root", b)));
+            if (gasUsed > worst) worst = gasUsed;
+        }
+        emit log_named_uint("anchor() tx gas, 512-event batch (worst of 6)", worst);
+        // The target: at most 100 gas per audit event in batches of 512 events or more.
         assertLe(worst, ANCHOR_TX_GAS_BUDGET, "anchor() transaction gas");
     }
 
-    uint256 internal constant ANCHOR_TX_GAS_BUDGET = 52_000;
+    uint256 internal constant ANCHOR_TX_GAS_BUDGET = 512 * 100;
 
     // ------------------------------------------------------------------ verifyInclusion
 
@@ -386,7 +396,7 @@ contract AuditAnchorTest is Test {
         (uint64 first1, uint64 last1) = _anchor(firstSize, root);
         assertEq(first1, 1);
         vm.expectEmit(address(anchorer));
-        emit IAuditAnchor.BatchAnchored(1, last1 + 1, last1 + secondSize, root);
+        emit IAuditAnchor.BatchAnchored(_key(last1 + 1, last1 + secondSize), root);
         (uint64 first2, uint64 last2) = _anchor(secondSize, root);
 
         assertEq(first2, last1 + 1);
@@ -416,5 +426,9 @@ contract AuditAnchorTest is Test {
             proof[j] = proof[j] ^ bytes32(uint256(1) << (flip % 256));
             assertFalse(anchorer.verifyInclusion(firstSeq, lastSeq, index, entries[index], proof));
         }
+    }
+
+    function _key(uint64 firstSeq, uint64 lastSeq) private pure returns (uint256) {
+        return (uint256(firstSeq) << 64) | lastSeq;
     }
 }

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from web3 import Web3
 
-from audit.merkle import inclusion_path, leaf_hash, tree_hash, verify_inclusion
+from tradefin_verifier.merkle import inclusion_path, leaf_hash, tree_hash, verify_inclusion
 from audit.models import AuditBatch, AuditEvent
 from audit.services import audit_batch_close
 from audit.tests.support import anchor_contract, anchor_everything, append_events, run_verifier
@@ -62,7 +62,7 @@ def test_anchored_roots_are_on_chain_and_every_proof_checks_off_and_on_chain(api
     assert contract.functions.nextSeq().call() == total + 1
     assert contract.functions.batchCount().call() == len(batches)
     logs = contract.events.BatchAnchored().get_logs(from_block=0)
-    assert [(log["args"]["firstSeq"], log["args"]["lastSeq"], bytes(log["args"]["root"]).hex()) for log in logs] == [
+    assert [(log["args"]["batchKey"] >> 64, log["args"]["batchKey"] & (2**64 - 1), bytes(log["args"]["root"]).hex()) for log in logs] == [
         (b.first_seq, b.last_seq, b.root) for b in batches
     ]
 

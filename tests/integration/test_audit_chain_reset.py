@@ -67,7 +67,7 @@ def test_a_reset_chain_is_re_anchored_and_verification_reports_the_reset(api, se
 
         contract = anchor_contract()
         logs = contract.events.BatchAnchored().get_logs(from_block=0)
-        assert [(log["args"]["firstSeq"], log["args"]["lastSeq"], bytes(log["args"]["root"]).hex()) for log in logs] == [
+        assert [(log["args"]["batchKey"] >> 64, log["args"]["batchKey"] & (2**64 - 1), bytes(log["args"]["root"]).hex()) for log in logs] == [
             (b.first_seq, b.last_seq, b.root) for b in AuditBatch.objects.order_by("first_seq")
         ]
         total = AuditEvent.objects.count()

@@ -99,7 +99,7 @@ def test_anchoring_stopped_and_restarted_anchors_every_event_exactly_once(anvil_
     contract = anchor_contract()
     deployed_at = ChainDeployment.objects.get(network__active=True, name="AuditAnchor").block_number
     logs = contract.events.BatchAnchored().get_logs(from_block=deployed_at)
-    assert [(log["args"]["firstSeq"], log["args"]["lastSeq"], bytes(log["args"]["root"]).hex()) for log in logs] == [
+    assert [(log["args"]["batchKey"] >> 64, log["args"]["batchKey"] & (2**64 - 1), bytes(log["args"]["root"]).hex()) for log in logs] == [
         (b.first_seq, b.last_seq, b.root) for b in batches
     ]
     assert contract.functions.nextSeq().call() == total + 1

@@ -14,8 +14,9 @@ from typing import Any, Sequence
 
 from .checker import AnchoredBatch, AnchorsUnreadable
 
-# keccak256("BatchAnchored(uint256,uint64,uint64,bytes32)")
-BATCH_ANCHORED_TOPIC = "0xb7ae48fa0cf1701bb245a6456951259b4db8ad71d02767d11c9949001c2b7448"
+# keccak256("BatchAnchored(uint256,bytes32)"): (batchKey = firstSeq << 64 | lastSeq, root), no indexed topic.
+BATCH_ANCHORED_TOPIC = "0x918963b929ee333a4459d3fc1e5818538256af8fbbe3a8ca2aa9feb79491a9ae"
+SEQ_MASK = (1 << 64) - 1
 SELECTORS = {
     "nextSeq()": "fb6320d0",
     "rootOf(uint64,uint64)": "cbbb5959",
@@ -90,7 +91,7 @@ def verify_inclusion_on_chain(node: Node, address: str, *, first_seq: int, last_
 def read_anchors(node: Node, address: str, *, from_block: int, to_block: int, chunk: int = 10_000) -> list[AnchoredBatch]:
     """Every batch the contract anchored up to `to_block`, from its BatchAnchored events, cross-checked
     with its `nextSeq()` at that block (so a log reading that missed events is noticed)."""
-    found: dict[int, AnchoredBatch] = {}
+    anchors: list[AnchoredBatch] = []
     start = from_block
     while start <= to_block:
         end = min(to_block, start + chunk - 1)
@@ -100,18 +101,15 @@ def read_anchors(node: Node, address: str, *, from_block: int, to_block: int, ch
             if log.get("removed"):
                 continue
             data = bytes.fromhex(log["data"][2:])
-            if len(data) != 96 or len(log["topics"]) != 2:
+            if len(data) != 64 or len(log["topics"]) != 1:
                 raise AnchorsUnreadable(f"Malformed BatchAnchored log in transaction {log.get('transactionHash')}.")
-            index = int(log["topics"][1], 16)
-            found[index] = AnchoredBatch(
-                first_seq=int.from_bytes(data[0:32], "big"),
-                last_seq=int.from_bytes(data[32:64], "big"),
-                root=data[64:96].hex(),
-            )
+            key = int.from_bytes(data[0:32], "big")
+            if key >> 128:
+                raise AnchorsUnreadable(f"Malformed batch key in transaction {log.get('transactionHash')}.")
+            anchors.append(AnchoredBatch(first_seq=key >> 64, last_seq=key & SEQ_MASK, root=data[32:64].hex()))
         start = end + 1
-    if sorted(found) != list(range(len(found))):
-        raise AnchorsUnreadable("The BatchAnchored events read are not batches 0..n-1.")
-    anchors = [found[i] for i in range(len(found))]
+    # Batches tile 1..nextSeq()-1 (the checker insists); a gap or overlap here is a reading problem.
+    anchors.sort(key=lambda batch: batch.first_seq)
     expected_next = anchors[-1].last_seq + 1 if anchors else 1
     actual_next = next_seq(node, address, to_block)
     if actual_next != expected_next:

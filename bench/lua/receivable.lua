@@ -18,9 +18,12 @@ local n = 0
 function request()
   n = n + 1
   local d = declarations[((tid or 1) * 7919 + n) % #declarations + 1]
+  -- Each invoice its own amount: identical buyer, amount and due date is the suspected-duplicate path
+  -- (an alert naming every earlier match), which real traffic takes rarely.
+  local amount = string.format("%d.%02d", 100 + n, tid or 0)
   local body = string.format(
-    '{"invoice_number": "B-%s-%d-%d", "buyer_name": "Bench Buyer", "buyer_country": "VN", "currency": "USD", ' ..
-    '"amount": "100.00", "issue_date": "2026-11-01", "due_date": "2027-02-01", ' ..
-    '"declarations": [{"number": "%s", "amount": "100.00"}]}', os.getenv("BENCH_RUN"), tid or 0, n, d)
+    '{"invoice_number": "B-%s-%d-%d", "buyer_name": "Bench Buyer %s", "buyer_country": "VN", "currency": "USD", ' ..
+    '"amount": "%s", "issue_date": "2026-11-01", "due_date": "2027-02-01", ' ..
+    '"declarations": [{"number": "%s", "amount": "%s"}]}', os.getenv("BENCH_RUN"), tid or 0, n, os.getenv("BENCH_RUN"), amount, d, amount)
   return wrk.format("POST", "/api/receivables/", nil, body)
 end

@@ -84,8 +84,12 @@ pg_tool() {
 # Load the service env written by ensure-services.sh plus the defaults every process gets.
 load_env() {
   if [ -f "$RUN_DIR/services.env" ]; then
+    # What the caller set wins over what 'make services' found (e.g. a separate database per run).
+    local database_url="${DATABASE_URL:-}" redis_url="${REDIS_URL:-}"
     # shellcheck disable=SC1091
     . "$RUN_DIR/services.env"
+    [ -z "$database_url" ] || export DATABASE_URL="$database_url"
+    [ -z "$redis_url" ] || export REDIS_URL="$redis_url"
   fi
   export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
   case ":${PYTHONPATH:-}:" in

@@ -43,7 +43,13 @@ def anchoring_lag(env: dict, anvil, rate: int = 100, seconds: int = 30) -> dict:
     from tests.support.processes import Worker, wait_until
 
     start_seq = (AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
-    worker = Worker(env={**env, "AUDIT_BATCH_MAX_SECONDS": str(settings.AUDIT_BATCH_MAX_SECONDS)}).start(beat=True)
+    from bench.common import REPO
+
+    log = REPO / ".run" / "bench-anchoring-worker.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.unlink(missing_ok=True)
+    worker = Worker(env={**env, "AUDIT_BATCH_MAX_SECONDS": str(settings.AUDIT_BATCH_MAX_SECONDS)},
+                    log_path=log).start(beat=True)
     try:
         from audit.services import audit_append
         from django.db import transaction

@@ -16,7 +16,7 @@ app.conf.update(
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
     task_default_queue="celery",
-    task_routes={"chain.*": {"queue": "chain"}, "audit.*": {"queue": "chain"}},
+    task_routes={"chain.*": {"queue": "chain"}, "audit.*": {"queue": "audit"}},
     broker_connection_retry_on_startup=True,
     broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
     task_ignore_result=True,

@@ -105,8 +105,23 @@ def replay_takes_over(tx: ChainTransaction | None) -> bool:
     return active is None or tx.network_id != active.pk
 
 
+RELAY_KICK_KEY = "chain:relay-kick-pending"
+
+
 def _kick_relay() -> None:
-    """Wake the relay after commit; the beat schedule sweeps anyway if the broker is down."""
+    """Wake the relay after commit; the beat schedule sweeps anyway if the broker is down.
+
+    At most one kick waits in the broker: the relay task clears the flag when it starts, so a commit
+    after that kicks again, while a burst of commits (or a worker that was down) does not pile up
+    hundreds of identical relay runs in front of the other tasks of the queue.
+    """
+    try:
+        from django.core.cache import cache
+
+        if not cache.add(RELAY_KICK_KEY, 1, timeout=30):
+            return
+    except Exception:  # noqa: BLE001 - without the cache, kick anyway
+        pass
     try:
         from celery import current_app
 

@@ -74,7 +74,7 @@ class Anvil:
 @dataclass
 class Worker:
     env: dict[str, str]
-    queues: str = "celery,chain"
+    queues: str = "celery,chain,audit"
     process: subprocess.Popen | None = None
     log_path: Path | None = None
 

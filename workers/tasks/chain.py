@@ -22,7 +22,14 @@ def _backoff(retries: int) -> float:
 def relay_outbox(self) -> dict:
     from chain.deploy import chain_ensure_deployed
     from chain.relay import ChainRPCError, NetworkMismatch, relay_run
+    from chain.services import RELAY_KICK_KEY
 
+    try:
+        from django.core.cache import cache
+
+        cache.delete(RELAY_KICK_KEY)  # from now on, a new commit kicks again
+    except Exception:  # noqa: BLE001 - the cache is an optimisation here
+        pass
     try:
         try:
             report = relay_run()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.services import audit_append
@@ -222,6 +222,27 @@ def _lock_authorization(authorization_id) -> CreditAuthorization | None:
     )
 
 
+def _share_lock_authorization(authorization_id) -> CreditAuthorization | None:
+    """The authorization, locked FOR SHARE until the transaction ends.
+
+    Lookups only read the authorization: they share the lock with each other, so lookups under one
+    authorization run side by side, while a revocation (FOR UPDATE, `_lock_authorization`) waits
+    for the lookups in flight and lookups wait for a revocation in flight. Django has no FOR SHARE,
+    hence the statement of its own (row locks are per row, whatever the statement).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {CreditAuthorization._meta.db_table} WHERE id = %s FOR SHARE", [authorization_id]
+        )
+        if cursor.fetchone() is None:
+            return None
+    return (
+        CreditAuthorization.objects.select_related("exporter__chain_account", "bank__chain_account", "grant_tx")
+        .filter(pk=authorization_id)
+        .first()
+    )
+
+
 def credit_authorization_revoke(*, user: User, authorization: CreditAuthorization, now: dt.datetime | None = None) -> CreditAuthorization:
     """The exporter withdraws its consent; lookups are refused from this instant."""
     with transaction.atomic():
@@ -346,7 +367,7 @@ def credit_report_lookup(
         now = now or timezone.now()
         exporter = Organization.objects.filter(pk=exporter_id, kind=Organization.Kind.EXPORTER).first()
         # Locked so that a revocation cannot slip between this judgement and the access record.
-        authorization = _lock_authorization(authorization_id) if authorization_id else None
+        authorization = _share_lock_authorization(authorization_id) if authorization_id else None
         if authorization is not None and authorization.exporter_id != getattr(exporter, "pk", None):
             authorization = None
         own = authorization is not None and authorization.bank_id == bank.pk

@@ -37,7 +37,12 @@ class FinancingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfor
     filterset_class = FinancingFilter
 
     def get_queryset(self):
-        return financings_visible_to(self.request.user)
+        rows = financings_visible_to(self.request.user)
+        if self.action in self.TRANSITIONS:
+            # The object is only checked (visible? addressed to this party?); the service locks and
+            # re-reads it, and the response is read afresh (`_respond`): no joins, no prefetch here.
+            return rows.select_related(None).prefetch_related(None)
+        return rows
 
     def get_permissions(self):
         if self.action in ("create", "withdraw"):
@@ -46,8 +51,11 @@ class FinancingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfor
             return [IsAuthenticated(), IsBank()]
         return super().get_permissions()
 
+    TRANSITIONS = frozenset({"approve", "reject", "disburse", "withdraw", "write_off"})
+
     def _respond(self, financing, code=status.HTTP_200_OK):
-        return Response(FinancingSerializer(self.get_queryset().get(pk=financing.pk)).data, status=code)
+        return Response(FinancingSerializer(financings_visible_to(self.request.user).get(pk=financing.pk)).data,
+                        status=code)
 
     @extend_schema(request=FinancingApplySerializer, responses={201: FinancingSerializer})
     def create(self, request):

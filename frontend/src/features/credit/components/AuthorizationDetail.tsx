@@ -5,6 +5,7 @@ import { useFormat } from "@/shared/format";
 import { Card, ChainBadge, Empty, ErrorAlert, Loading, Page, StatusBadge } from "@/shared/ui";
 
 import { useAccesses, useAuthorization } from "../api";
+import { AccessLogTable } from "./AccessLogTable";
 
 export function AuthorizationDetail() {
   const { id = "" } = useParams();
@@ -45,33 +46,7 @@ export function AuthorizationDetail() {
         <ErrorAlert error={accesses.error} />
         {accesses.data?.results.length === 0 ? <Empty>{t("credit.noAccess")}</Empty> : null}
         {accesses.data?.results.length ? (
-          <table>
-            <thead>
-              <tr>
-                <th>{t("fields.occurred_at")}</th>
-                <th>{t("fields.bank")}</th>
-                <th>{t("fields.user")}</th>
-                <th>{t("fields.scopes")}</th>
-                <th>{t("credit.outcome")}</th>
-                <th>{t("fields.chain")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {accesses.data.results.map((x) => (
-                <tr key={x.id} data-outcome={x.outcome}>
-                  <td>{f.dateTime(x.time)}</td>
-                  <td>{x.bank.name}</td>
-                  <td>{x.user.username}</td>
-                  <td>{x.scopes.map((s) => t(`credit.scope.${s}`)).join(", ")}</td>
-                  <td>
-                    <StatusBadge status={x.outcome} />
-                    {x.reason ? <div className="muted">{x.reason}</div> : null}
-                  </td>
-                  <td><ChainBadge chain={x.chain} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AccessLogTable rows={accesses.data.results} view="exporter" />
         ) : null}
       </Card>
     </Page>

@@ -3,9 +3,10 @@ import { useTranslation } from "react-i18next";
 
 import { asApiError, type CreditAuthorization } from "@/shared/api";
 import { useFormat } from "@/shared/format";
-import { Card, ChainBadge, Empty, ErrorAlert, Loading, Page, StatusBadge, useErrorText } from "@/shared/ui";
+import { Card, Empty, ErrorAlert, Loading, Page, StatusBadge, useErrorText } from "@/shared/ui";
 
 import { useAuthorizations, useCreditReport, useOurLookups } from "../api";
+import { AccessLogTable } from "./AccessLogTable";
 import { SCOPES } from "./GrantForm";
 import { ReportFacts } from "./ReportView";
 
@@ -93,30 +94,7 @@ export function CreditLookupPage() {
       <Card title={t("credit.ourLookups")} testId="lookup-log">
         {lookups.data?.results.length === 0 ? <Empty>{t("credit.noAccess")}</Empty> : null}
         {lookups.data?.results.length ? (
-          <table>
-            <thead>
-              <tr>
-                <th>{t("fields.occurred_at")}</th>
-                <th>{t("fields.user")}</th>
-                <th>{t("fields.scopes")}</th>
-                <th>{t("credit.outcome")}</th>
-                <th>{t("credit.why")}</th>
-                <th>{t("fields.chain")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {lookups.data.results.map((x) => (
-                <tr key={x.id} data-outcome={x.outcome}>
-                  <td>{f.dateTime(x.time)}</td>
-                  <td>{x.user.username}</td>
-                  <td>{x.scopes.map((s) => t(`credit.scope.${s}`)).join(", ")}</td>
-                  <td><StatusBadge status={x.outcome} /></td>
-                  <td title={x.reason}>{x.refused ? t(`errors.${x.outcome}`, { defaultValue: x.reason }) : ""}</td>
-                  <td><ChainBadge chain={x.chain} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AccessLogTable rows={lookups.data.results} view="bank" />
         ) : null}
       </Card>
     </Page>

@@ -77,6 +77,37 @@ export function ErrorAlert({ error, fields = [] }: { error: unknown; fields?: st
   );
 }
 
+/**
+ * The usual states of a paginated list query, in order: loading (unless `loading` is false),
+ * the error (`error` if given, else the query's; hidden when `showError` is false), `empty`
+ * when there are no results, and `children(results)` when there are some.
+ */
+export function QueryList<T>({
+  query,
+  error,
+  empty,
+  loading = true,
+  showError = true,
+  children,
+}: {
+  query: { isPending: boolean; error: unknown; data?: { results: T[] } | undefined };
+  error?: unknown;
+  empty: ReactNode;
+  loading?: boolean;
+  showError?: boolean;
+  children: (rows: T[]) => ReactNode;
+}) {
+  const results = query.data?.results;
+  return (
+    <>
+      {loading && query.isPending ? <Loading /> : null}
+      {showError ? <ErrorAlert error={error ?? query.error} /> : null}
+      {results?.length === 0 ? <Empty>{empty}</Empty> : null}
+      {results?.length ? children(results) : null}
+    </>
+  );
+}
+
 export function Field({
   label,
   htmlFor,

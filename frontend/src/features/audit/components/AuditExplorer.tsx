@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 
 import { useFormat } from "@/shared/format";
-import { Card, Empty, ErrorAlert, Loading, Page, Pager, shortHash } from "@/shared/ui";
+import { Card, Page, Pager, QueryList, shortHash } from "@/shared/ui";
 
 import { useAuditEvents } from "../api";
 import { LogVerification } from "./LogVerification";
@@ -45,41 +45,40 @@ export function AuditExplorer() {
           </div>
           <button type="submit">{t("audit.search")}</button>
         </form>
-        {events.isPending ? <Loading /> : null}
-        <ErrorAlert error={events.error} />
-        {events.data?.results.length === 0 ? <Empty>{t("audit.none")}</Empty> : null}
-        {events.data?.results.length ? (
-          <div className="table-wrap">
-            <table data-testid="audit-table">
-              <thead>
-                <tr>
-                  <th className="num">{t("audit.seq")}</th>
-                  <th>{t("audit.eventType")}</th>
-                  <th>{t("audit.object")}</th>
-                  <th>{t("audit.actor")}</th>
-                  <th>{t("fields.created_at")}</th>
-                  <th>{t("audit.entryHash")}</th>
-                  <th>{t("audit.anchoring")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {events.data.results.map((e) => (
-                  <tr key={e.seq} className="clickable" data-seq={e.seq} data-type={e.type} onClick={() => navigate(`/regulator/audit/${e.seq}`)}>
-                    <td className="num"><Link to={`/regulator/audit/${e.seq}`}>{e.seq}</Link></td>
-                    <td className="mono">{e.type}</td>
-                    <td>{e.object.type} <span className="hash muted">{shortHash(e.object.id)}</span></td>
-                    <td>{e.actor?.username ?? t("audit.system")}</td>
-                    <td>{f.dateTime(e.created_at)}</td>
-                    <td className="hash">{shortHash(e.entry_hash)}</td>
-                    <td>
-                      <span className={`badge ${ANCHOR_TONE[e.anchoring.state]}`}>{t(`audit.anchorState.${e.anchoring.state}`)}</span>
-                    </td>
+        <QueryList query={events} empty={t("audit.none")}>
+          {(rows) => (
+            <div className="table-wrap">
+              <table data-testid="audit-table">
+                <thead>
+                  <tr>
+                    <th className="num">{t("audit.seq")}</th>
+                    <th>{t("audit.eventType")}</th>
+                    <th>{t("audit.object")}</th>
+                    <th>{t("audit.actor")}</th>
+                    <th>{t("fields.created_at")}</th>
+                    <th>{t("audit.entryHash")}</th>
+                    <th>{t("audit.anchoring")}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+                </thead>
+                <tbody>
+                  {rows.map((e) => (
+                    <tr key={e.seq} className="clickable" data-seq={e.seq} data-type={e.type} onClick={() => navigate(`/regulator/audit/${e.seq}`)}>
+                      <td className="num"><Link to={`/regulator/audit/${e.seq}`}>{e.seq}</Link></td>
+                      <td className="mono">{e.type}</td>
+                      <td>{e.object.type} <span className="hash muted">{shortHash(e.object.id)}</span></td>
+                      <td>{e.actor?.username ?? t("audit.system")}</td>
+                      <td>{f.dateTime(e.created_at)}</td>
+                      <td className="hash">{shortHash(e.entry_hash)}</td>
+                      <td>
+                        <span className={`badge ${ANCHOR_TONE[e.anchoring.state]}`}>{t(`audit.anchorState.${e.anchoring.state}`)}</span>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryList>
         {events.data ? <Pager page={page} count={events.data.count} pageSize={50} onPage={setPage} /> : null}
       </Card>
     </Page>

@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 
 import { useFormat } from "@/shared/format";
-import { Card, ChainBadge, Empty, ErrorAlert, Loading, Page, StatusBadge } from "@/shared/ui";
+import { Card, ChainBadge, ErrorAlert, Loading, Page, QueryList, StatusBadge } from "@/shared/ui";
 
 import { useAccesses, useAuthorization } from "../api";
 import { AccessLogTable } from "./AccessLogTable";
@@ -42,12 +42,9 @@ export function AuthorizationDetail() {
       </Card>
       <Card title={t("credit.accessLog")} testId="access-log">
         <p className="muted" style={{ marginTop: 0 }}>{t("credit.accessLogHint")}</p>
-        {accesses.isPending ? <Loading /> : null}
-        <ErrorAlert error={accesses.error} />
-        {accesses.data?.results.length === 0 ? <Empty>{t("credit.noAccess")}</Empty> : null}
-        {accesses.data?.results.length ? (
-          <AccessLogTable rows={accesses.data.results} view="exporter" />
-        ) : null}
+        <QueryList query={accesses} empty={t("credit.noAccess")}>
+          {(rows) => <AccessLogTable rows={rows} view="exporter" />}
+        </QueryList>
       </Card>
     </Page>
   );

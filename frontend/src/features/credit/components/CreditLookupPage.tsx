@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 
 import { asApiError, type CreditAuthorization } from "@/shared/api";
 import { useFormat } from "@/shared/format";
-import { Card, Empty, ErrorAlert, Loading, Page, StatusBadge, useErrorText } from "@/shared/ui";
+import { Card, Loading, Page, QueryList, StatusBadge, useErrorText } from "@/shared/ui";
 
 import { useAuthorizations, useCreditReport, useOurLookups } from "../api";
 import { AccessLogTable } from "./AccessLogTable";
@@ -32,41 +32,40 @@ export function CreditLookupPage() {
   return (
     <Page title={t("credit.lookupTitle")} subtitle={t("credit.lookupSubtitle")}>
       <Card title={t("credit.grantsToUs")}>
-        {authorizations.isPending ? <Loading /> : null}
-        <ErrorAlert error={authorizations.error} />
-        {authorizations.data?.results.length === 0 ? <Empty>{t("credit.noneToUs")}</Empty> : null}
-        {authorizations.data?.results.length ? (
-          <table data-testid="grants-table">
-            <thead>
-              <tr>
-                <th>{t("fields.exporter")}</th>
-                <th>{t("fields.purpose")}</th>
-                <th>{t("fields.scopes")}</th>
-                <th>{t("credit.dataPeriod")}</th>
-                <th>{t("fields.expires_at")}</th>
-                <th>{t("fields.status")}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {authorizations.data.results.map((a) => (
-                <tr key={a.id} className={selected?.id === a.id ? "selected" : ""} data-exporter={a.exporter_name}>
-                  <td>{a.exporter_name}</td>
-                  <td>{a.purpose}</td>
-                  <td>{a.scopes.map((s) => t(`credit.scope.${s}`)).join(", ")}</td>
-                  <td>{f.date(a.data_from)} – {f.date(a.data_to)}</td>
-                  <td>{f.dateTime(a.expires_at)}</td>
-                  <td><StatusBadge status={a.status} /></td>
-                  <td>
-                    <button type="button" onClick={() => lookUp(a)} disabled={report.isFetching}>
-                      {t("credit.lookUp")}
-                    </button>
-                  </td>
+        <QueryList query={authorizations} empty={t("credit.noneToUs")}>
+          {(rows) => (
+            <table data-testid="grants-table">
+              <thead>
+                <tr>
+                  <th>{t("fields.exporter")}</th>
+                  <th>{t("fields.purpose")}</th>
+                  <th>{t("fields.scopes")}</th>
+                  <th>{t("credit.dataPeriod")}</th>
+                  <th>{t("fields.expires_at")}</th>
+                  <th>{t("fields.status")}</th>
+                  <th />
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+              </thead>
+              <tbody>
+                {rows.map((a) => (
+                  <tr key={a.id} className={selected?.id === a.id ? "selected" : ""} data-exporter={a.exporter_name}>
+                    <td>{a.exporter_name}</td>
+                    <td>{a.purpose}</td>
+                    <td>{a.scopes.map((s) => t(`credit.scope.${s}`)).join(", ")}</td>
+                    <td>{f.date(a.data_from)} – {f.date(a.data_to)}</td>
+                    <td>{f.dateTime(a.expires_at)}</td>
+                    <td><StatusBadge status={a.status} /></td>
+                    <td>
+                      <button type="button" onClick={() => lookUp(a)} disabled={report.isFetching}>
+                        {t("credit.lookUp")}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </QueryList>
       </Card>
       {report.isFetching ? <Loading /> : null}
       {refusal && !report.isFetching ? (
@@ -92,10 +91,9 @@ export function CreditLookupPage() {
         </Card>
       ) : null}
       <Card title={t("credit.ourLookups")} testId="lookup-log">
-        {lookups.data?.results.length === 0 ? <Empty>{t("credit.noAccess")}</Empty> : null}
-        {lookups.data?.results.length ? (
-          <AccessLogTable rows={lookups.data.results} view="bank" />
-        ) : null}
+        <QueryList query={lookups} empty={t("credit.noAccess")} loading={false} showError={false}>
+          {(rows) => <AccessLogTable rows={rows} view="bank" />}
+        </QueryList>
       </Card>
     </Page>
   );

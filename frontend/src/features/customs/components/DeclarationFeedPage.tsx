@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { Card, Empty, ErrorAlert, Loading, Page, Pager } from "@/shared/ui";
+import { Card, Page, Pager, QueryList } from "@/shared/ui";
 
 import { useDeclarations } from "../api";
 import { DeclarationFeedForm } from "./DeclarationFeedForm";
@@ -17,10 +17,9 @@ export function DeclarationFeedPage() {
         <DeclarationFeedForm />
       </Card>
       <Card title={t("customs.title")}>
-        {declarations.isPending ? <Loading /> : null}
-        <ErrorAlert error={declarations.error} />
-        {declarations.data?.results.length === 0 ? <Empty>{t("customs.none")}</Empty> : null}
-        {declarations.data?.results.length ? <DeclarationsTable declarations={declarations.data.results} showExporter /> : null}
+        <QueryList query={declarations} empty={t("customs.none")}>
+          {(rows) => <DeclarationsTable declarations={rows} showExporter />}
+        </QueryList>
         {declarations.data ? <Pager page={page} count={declarations.data.count} pageSize={50} onPage={setPage} /> : null}
       </Card>
     </Page>

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { useSession } from "@/shared/auth/AuthProvider";
-import { Card, Empty, ErrorAlert, Loading, Page, Pager } from "@/shared/ui";
+import { Card, Page, Pager, QueryList } from "@/shared/ui";
 
 import { useDeclarations } from "../api";
 import { DeclarationsTable } from "./DeclarationsTable";
@@ -22,12 +22,9 @@ export function DeclarationsPage() {
             <input id="decl-search" value={number} inputMode="numeric" maxLength={18} onChange={(e) => setNumber(e.target.value.trim())} />
           </div>
         </div>
-        {declarations.isPending ? <Loading /> : null}
-        <ErrorAlert error={declarations.error} />
-        {declarations.data?.results.length === 0 ? <Empty>{t("customs.none")}</Empty> : null}
-        {declarations.data?.results.length ? (
-          <DeclarationsTable declarations={declarations.data.results} showExporter={role !== "exporter"} />
-        ) : null}
+        <QueryList query={declarations} empty={t("customs.none")}>
+          {(rows) => <DeclarationsTable declarations={rows} showExporter={role !== "exporter"} />}
+        </QueryList>
         {declarations.data ? <Pager page={page} count={declarations.data.count} pageSize={50} onPage={setPage} /> : null}
       </Card>
     </Page>

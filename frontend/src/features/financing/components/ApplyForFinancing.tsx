@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { $api, asApiError, newIdempotencyKey } from "@/shared/api";
 import { useSession } from "@/shared/auth/AuthProvider";
 import { useFormat } from "@/shared/format";
-import { Card, Empty, ErrorAlert, Field, useErrorText } from "@/shared/ui";
+import { Card, ErrorAlert, Field, QueryList, useErrorText } from "@/shared/ui";
 import { fieldErrors, invalid } from "@/shared/ui/forms";
 
 import { useApply, useBanks, useFinancings } from "../api";
@@ -106,10 +106,9 @@ export function ApplyForFinancing({ receivableId }: { receivableId: string }) {
         {outcomes.some((o) => !o.ok) ? <ErrorAlert error={lastError} fields={["amount", "tenor_days", "bank"]} /> : null}
       </Card>
       <Card title={t("financing.ofReceivable")}>
-        {financings.data?.results.length === 0 ? <Empty>{t("financing.noneYet")}</Empty> : null}
-        {financings.data?.results.length ? (
-          <FinancingsTable financings={financings.data.results} me={role} linkBase="/exporter/financings" showBank showExporter={false} />
-        ) : null}
+        <QueryList query={financings} empty={t("financing.noneYet")} loading={false} showError={false}>
+          {(rows) => <FinancingsTable financings={rows} me={role} linkBase="/exporter/financings" showBank showExporter={false} />}
+        </QueryList>
       </Card>
     </>
   );

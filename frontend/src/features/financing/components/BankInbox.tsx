@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { FinancingStatus } from "@/shared/api";
 import { useSession } from "@/shared/auth/AuthProvider";
 import { useFormat } from "@/shared/format";
-import { Card, Empty, ErrorAlert, Loading, Page, Pager } from "@/shared/ui";
+import { Card, Page, Pager, QueryList } from "@/shared/ui";
 
 import { useFinancings } from "../api";
 import { FinancingsTable } from "./FinancingsTable";
@@ -63,12 +63,9 @@ export function BankInbox() {
           </div>
         }
       >
-        {financings.isPending ? <Loading /> : null}
-        <ErrorAlert error={financings.error} />
-        {financings.data?.results.length === 0 ? <Empty>{t("bank.inboxEmpty")}</Empty> : null}
-        {financings.data?.results.length ? (
-          <FinancingsTable financings={financings.data.results} me={role} linkBase="/bank/financings" showBank={false} showExporter />
-        ) : null}
+        <QueryList query={financings} empty={t("bank.inboxEmpty")}>
+          {(rows) => <FinancingsTable financings={rows} me={role} linkBase="/bank/financings" showBank={false} showExporter />}
+        </QueryList>
         {financings.data ? <Pager page={page} count={financings.data.count} pageSize={50} onPage={setPage} /> : null}
       </Card>
     </Page>

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { useSession } from "@/shared/auth/AuthProvider";
-import { Card, Empty, ErrorAlert, Loading, Page, Pager } from "@/shared/ui";
+import { Card, Page, Pager, QueryList } from "@/shared/ui";
 
 import { useFinancings } from "../api";
 import { FinancingsTable } from "./FinancingsTable";
@@ -15,12 +15,9 @@ export function ExporterFinancings() {
   return (
     <Page title={t("financing.exporterTitle")} subtitle={t("financing.exporterSubtitle")}>
       <Card>
-        {financings.isPending ? <Loading /> : null}
-        <ErrorAlert error={financings.error} />
-        {financings.data?.results.length === 0 ? <Empty>{t("financing.noneYet")}</Empty> : null}
-        {financings.data?.results.length ? (
-          <FinancingsTable financings={financings.data.results} me={role} linkBase="/exporter/financings" showBank showExporter={false} />
-        ) : null}
+        <QueryList query={financings} empty={t("financing.noneYet")}>
+          {(rows) => <FinancingsTable financings={rows} me={role} linkBase="/exporter/financings" showBank showExporter={false} />}
+        </QueryList>
         {financings.data ? <Pager page={page} count={financings.data.count} pageSize={50} onPage={setPage} /> : null}
       </Card>
     </Page>

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { Card, ChainBadge, Empty, ErrorAlert, Loading, Page, Pager } from "@/shared/ui";
+import { Card, ChainBadge, Page, Pager, QueryList } from "@/shared/ui";
 import { useFormat } from "@/shared/format";
 
 import { useOrganizations } from "../api";
@@ -18,42 +18,41 @@ export function OrganizationsPage() {
         <OnboardForm />
       </Card>
       <Card title={t("operator.organizationsList")}>
-        {organizations.isPending ? <Loading /> : null}
-        <ErrorAlert error={organizations.error} />
-        {organizations.data?.results.length === 0 ? <Empty>{t("common.none")}</Empty> : null}
-        {organizations.data?.results.length ? (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>{t("fields.name")}</th>
-                  <th>{t("fields.kind")}</th>
-                  <th>{t("fields.identifier")}</th>
-                  <th>{t("fields.chain_address")}</th>
-                  <th>{t("fields.chain")}</th>
-                  <th>{t("fields.created_at")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {organizations.data.results.map((org) => (
-                  <tr key={org.id}>
-                    <td>{org.name}</td>
-                    <td>{t(`role.${org.kind}`)}</td>
-                    <td className="mono">
-                      {org.uscc ?? org.bic ?? "—"}
-                      {org.safe_classification ? ` · ${t("fields.safe_classification")} ${org.safe_classification}` : ""}
-                    </td>
-                    <td className="hash">{org.chain_address ?? "—"}</td>
-                    <td>
-                      <ChainBadge chain={org.chain} />
-                    </td>
-                    <td>{f.dateTime(org.created_at)}</td>
+        <QueryList query={organizations} empty={t("common.none")}>
+          {(rows) => (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>{t("fields.name")}</th>
+                    <th>{t("fields.kind")}</th>
+                    <th>{t("fields.identifier")}</th>
+                    <th>{t("fields.chain_address")}</th>
+                    <th>{t("fields.chain")}</th>
+                    <th>{t("fields.created_at")}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+                </thead>
+                <tbody>
+                  {rows.map((org) => (
+                    <tr key={org.id}>
+                      <td>{org.name}</td>
+                      <td>{t(`role.${org.kind}`)}</td>
+                      <td className="mono">
+                        {org.uscc ?? org.bic ?? "—"}
+                        {org.safe_classification ? ` · ${t("fields.safe_classification")} ${org.safe_classification}` : ""}
+                      </td>
+                      <td className="hash">{org.chain_address ?? "—"}</td>
+                      <td>
+                        <ChainBadge chain={org.chain} />
+                      </td>
+                      <td>{f.dateTime(org.created_at)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryList>
         {organizations.data ? <Pager page={page} count={organizations.data.count} pageSize={50} onPage={setPage} /> : null}
       </Card>
     </Page>

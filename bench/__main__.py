@@ -45,14 +45,71 @@ def _run_one(name: str) -> None:
     print(json.dumps(run(), indent=2, default=str), flush=True)
 
 
+def _load(name: str) -> dict | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _mark(ok: bool | None) -> str:
+    return "met" if ok else ("**not met**" if ok is not None else "")
+
+
+def headline() -> list[str]:
+    """Every figure beside its baseline and its target, as one table."""
+    rows = []
+    api = _load("api_load")
+    if api:
+        trivial = api["trivial_get_me"]
+        rows.append(("API: trivial GET /api/me/ (baseline)", f"{trivial['saturation']['rps']} rps; p99 at half rate "
+                     f"{trivial['half_rate']['p99_ms']} ms", "", ""))
+        for name in ("receivable_submission", "financing_approval", "credit_lookup"):
+            if name in api:
+                r = api[name]
+                ratio = r["saturation"]["rps"] / trivial["saturation"]["rps"]
+                rows.append((f"API: {name.replace('_', ' ')}", f"{r['saturation']['rps']} rps = {ratio:.1%} of trivial",
+                             ">= 40%", _mark(ratio >= 0.40)))
+                rows.append((f"API: {name.replace('_', ' ')}, p99 at half rate", f"{r['half_rate']['p99_ms']} ms "
+                             f"(p50 {r['half_rate']['p50_ms']} ms)", "<= 150 ms", _mark(r["half_rate"]["p99_ms"] <= 150)))
+    growth = _load("growth")
+    if growth:
+        for name, ratio in growth["ratio_1m_to_10k_p50"].items():
+            rows.append((f"Growth: {name.replace('_', ' ')}, p50 at 1M / at 10k", f"{ratio}", "<= 1.5",
+                         _mark(ratio <= growth["target_ratio"])))
+    chain = _load("chain")
+    if chain:
+        relay = chain["relay"]
+        rows.append(("Chain: relay vs naive one-at-a-time", f"{relay['relay_tx_per_s']} vs {relay['naive_tx_per_s']} tx/s "
+                     f"= {relay['ratio']}x", ">= 3x", _mark(relay["meets_target"])))
+        for size, g in chain["audit_gas_by_batch_size"].items():
+            target = int(size) >= 512
+            rows.append((f"Chain: audit anchor, batch of {size}", f"{g['anchor_tx_gas']} gas = {g['gas_per_event']} per event",
+                         "<= 100 per event" if target else "", _mark(g["gas_per_event"] <= 100) if target else ""))
+        for name, gas in chain["gas"].items():
+            rows.append((f"Chain: {name.replace('_', ' ')}", f"{gas} gas", "", ""))
+        lag = chain["anchoring_lag"]
+        rows.append((f"Chain: anchoring lag at {lag['rate_events_per_s']} events/s", f"p50 {lag['lag_p50_s']} s, "
+                     f"p99 {lag['lag_p99_s']} s", "p99 <= 10 s", _mark(lag["meets_target"])))
+    verification = _load("verification")
+    if verification:
+        for size, v in verification["sizes"].items():
+            rows.append((f"Verification: {int(size):,} events", f"verifier {v['verifier_cli_s']} s; platform's own check "
+                         f"{v['platform_check_s']} s", "<= 60 s for 1M" if size == "1000000" else "",
+                         _mark(v["verifier_cli_s"] <= 60) if size == "1000000" else ""))
+    lines = ["| Figure | Measured (beside its baseline) | Target | |", "| --- | --- | --- | --- |"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    return lines
+
+
 def summary() -> str:
-    lines = ["# Benchmark results", "", f"Machine: {json.dumps(machine())}", ""]
+    lines = ["# Benchmark results", "", f"Machine: {json.dumps(machine())}", "",
+             "Each benchmark's file holds its run's date and the machine's load when it started.", ""]
+    lines += headline()
+    lines.append("")
     for name in BENCHMARKS:
-        path = RESULTS / f"{name if name != 'chain' else 'chain'}.json"
-        if not path.exists():
+        data = _load(name)
+        if data is None:
             lines.append(f"- {name}: not run")
             continue
-        data = json.loads(path.read_text())
         lines.append(f"## {name} ({data['measured_at']}, load at start {data['machine']['load_average_at_start']})")
         lines.append("")
         lines.append("```json")

@@ -7,11 +7,14 @@ from django.db.models import F, Func, Q, Value
 
 
 class AuditHead(models.Model):
-    """One row: the last seq and hash. Locking it serializes appends, so seqs have no gaps."""
+    """One row: the last seq and hash. Updating it serializes appends, so seqs have no gaps."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    # The last_hash before the latest append: the append's single UPDATE sets it from the row it
+    # locked and returns it as the new event's prev_hash (audit.services.audit_append).
+    previous_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="%(app_label)s_%(class)s_single_row")]

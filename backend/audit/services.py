@@ -3,6 +3,7 @@ closing batches of it whose Merkle roots are anchored on chain."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any, Iterable
 
@@ -39,17 +40,37 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _lock_head() -> AuditHead:
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {AuditHead._meta.db_table} (id, last_seq, last_hash) VALUES (1, 0, %s) "
-                "ON CONFLICT (id) DO NOTHING",
-                [GENESIS_PREV_HASH],
-            )
-        head = AuditHead.objects.select_for_update().get(pk=1)
-    return head
+def _ensure_head() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {AuditHead._meta.db_table} (id, last_seq, last_hash, previous_hash) VALUES (1, 0, %s, '') "
+            "ON CONFLICT (id) DO NOTHING",
+            [GENESIS_PREV_HASH],
+        )
+
+
+# One statement appends: it locks and advances the head row, computing the entry hash in the
+# database from the row it locked (PostgreSQL re-reads a row updated meanwhile before applying SET,
+# so concurrent appends chain correctly), and inserts the event from what the UPDATE returns. The
+# head row stays locked until the business transaction commits: appends commit in seq order.
+_APPEND_SQL = f"""
+WITH head AS (
+    UPDATE {AuditHead._meta.db_table}
+       SET last_seq = last_seq + 1,
+           previous_hash = last_hash,
+           last_hash = encode(sha256(decode(last_hash, 'hex') || decode(%(payload_hash)s, 'hex')), 'hex')
+     WHERE id = 1
+    RETURNING last_seq, previous_hash, last_hash
+)
+INSERT INTO {AuditEvent._meta.db_table}
+    (seq, type, actor_id, actor_organization_id, object_type, object_id, visible_to, payload, payload_hash,
+     prev_hash, entry_hash, created_at, batch_id)
+SELECT head.last_seq, %(type)s, %(actor_id)s, %(organization_id)s, %(object_type)s, %(object_id)s,
+       %(visible_to)s::uuid[], %(payload)s::jsonb, %(payload_hash)s, head.previous_hash, head.last_hash,
+       %(created_at)s, NULL
+  FROM head
+RETURNING seq, prev_hash, entry_hash
+"""
 
 
 def audit_append(
@@ -61,6 +82,7 @@ def audit_append(
     data: dict[str, Any],
     visible_to: Iterable[Any] = (),
 ) -> AuditEvent:
+    """Append one event to the log, inside the business transaction (as its last write)."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_append must run inside the business transaction")
     organization = getattr(actor, "organization", None) if actor is not None else None
@@ -80,26 +102,29 @@ def audit_append(
     if organization is not None:
         viewers.add(str(organization.pk))
     p_hash = payload_hash(payload)
-    head = _lock_head()
-    seq = head.last_seq + 1
-    e_hash = entry_hash(head.last_hash, p_hash)
-    event = AuditEvent.objects.create(
-        seq=seq,
-        type=event_type,
-        actor=actor,
-        actor_organization=organization,
-        object_type=object_type,
-        object_id=str(object_id),
-        visible_to=sorted(viewers),
-        payload=payload,
-        payload_hash=p_hash,
-        prev_hash=head.last_hash,
-        entry_hash=e_hash,
-        created_at=now,
+    params = {
+        "payload_hash": p_hash, "type": event_type, "actor_id": actor.pk if actor is not None else None,
+        "organization_id": organization.pk if organization is not None else None, "object_type": object_type,
+        "object_id": str(object_id), "visible_to": sorted(viewers), "payload": json.dumps(payload),
+        "created_at": now,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_APPEND_SQL, params)
+        row = cursor.fetchone()
+        if row is None:  # the very first event: no head row yet
+            _ensure_head()
+            cursor.execute(_APPEND_SQL, params)
+            row = cursor.fetchone()
+    seq, prev_hash, e_hash = row
+    if e_hash != entry_hash(prev_hash, p_hash):  # the database's SHA-256 is the verifier's
+        raise RuntimeError(f"audit append: the entry hash of seq {seq} does not match its inputs")
+    event = AuditEvent(
+        seq=seq, type=event_type, actor=actor, actor_organization=organization, object_type=object_type,
+        object_id=str(object_id), visible_to=sorted(viewers), payload=payload, payload_hash=p_hash,
+        prev_hash=prev_hash, entry_hash=e_hash, created_at=now,
     )
-    head.last_seq = seq
-    head.last_hash = e_hash
-    head.save(update_fields=["last_seq", "last_hash"])
+    event._state.adding = False
+    event._state.db = connection.alias
     return event
 
 

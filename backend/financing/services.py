@@ -54,7 +54,10 @@ def _transition(financing: Financing, to: str) -> None:
 
 
 def _lock_financing(financing: Financing) -> Financing:
-    return Financing.objects.select_for_update().select_related("bank", "exporter").get(pk=financing.pk)
+    # of=self: the joined organizations are read, not locked (locking them serialized every
+    # transition of one bank, and of one exporter, behind each other).
+    return (Financing.objects.select_for_update(of=("self",)).select_related("bank__chain_account", "exporter")
+            .get(pk=financing.pk))
 
 
 def _visible(financing: Financing) -> list:
@@ -164,7 +167,8 @@ def financing_approve(*, bank_user, financing: Financing, amount: Decimal | None
 def _reserve(financing: Financing, receivable: Receivable, amount: Decimal) -> list[Reservation]:
     allocations = list(receivable.allocations.order_by("id"))  # drawn in the order the exporter listed them
     declarations = {
-        d.pk: d for d in Declaration.objects.select_for_update().filter(pk__in=[a.declaration_id for a in allocations]).order_by("pk")
+        d.pk: d for d in Declaration.objects.select_for_update(of=("self",)).select_related("chain_tx")
+        .filter(pk__in=[a.declaration_id for a in allocations]).order_by("pk")
     }
     held = dict(
         Reservation.objects.filter(financing__receivable=receivable, released_at__isnull=True)
@@ -354,7 +358,7 @@ def fx_receipt_record(
     try:
         with transaction.atomic():
             owed = list(
-                Financing.objects.select_for_update().select_related("bank", "exporter")
+                Financing.objects.select_for_update(of=("self",)).select_related("bank", "exporter")
                 .filter(receivable=receivable, bank=bank, status__in=Financing.OPEN_FOR_REPAYMENT).order_by("pk")
             )
             Receivable.objects.select_for_update().get(pk=receivable.pk)

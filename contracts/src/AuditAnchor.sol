@@ -29,6 +29,8 @@ contract AuditAnchor is AccessControl, IAuditAnchor {
     //   bits  96..255  anchorer   zero, or an account that holds ANCHORER_ROLE (role-check fast path)
     uint256 private constant _COUNT_SHIFT = 64;
     uint256 private constant _ANCHORER_SHIFT = 96;
+    /// @dev One batch in the batchCount bits: 1 << _COUNT_SHIFT.
+    uint256 private constant _ONE_BATCH = 0x1_0000_0000_0000_0000;
 
     uint256 private _head;
 
@@ -63,7 +65,7 @@ contract AuditAnchor is AccessControl, IAuditAnchor {
         // carry (newNextSeq fits in 64 bits, checked above).
         if ((head >> _COUNT_SHIFT) & type(uint32).max == type(uint32).max) revert BatchCountExhausted();
         unchecked {
-            _head = head + (1 << _COUNT_SHIFT) + (newNextSeq - firstSeq);
+            _head = head + _ONE_BATCH + (newNextSeq - firstSeq);
         }
         uint256 key = _batchKey(firstSeq, lastSeq);
         bytes32 topic = BatchAnchored.selector;

@@ -2,6 +2,8 @@
 
 Each write endpoint is measured beside a trivial authenticated endpoint (GET /api/me/) on the
 same server in the same run: throughput at saturation, and latency at half that rate.
+BENCH_GUNICORN_ARGS adds gunicorn options for an experiment (e.g. "--worker-class gthread --threads 4";
+measured on 2026-11-26: no better than sync workers on this 2-core machine).
 """
 
 from __future__ import annotations
@@ -98,7 +100,8 @@ def _prepare(env: dict, work: Path, pool: int) -> dict:
 def _server(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(REPO / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--chdir", str(REPO / "backend"),
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60"],
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60",
+         *os.environ.get("BENCH_GUNICORN_ARGS", "").split()],
         cwd=REPO, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -59,9 +59,12 @@ def _measure(clients: dict, declarations: list[str], label: str, rounds: int) ->
     receivable_ids = []
     for i in range(rounds):
         number = declarations[i % len(declarations)]
-        body = {"invoice_number": f"G-{label}-{i}", "buyer_name": "Growth Buyer", "buyer_country": "VN", "currency": "USD",
-                "amount": "10.00", "issue_date": "2026-11-01", "due_date": "2027-02-01",
-                "declarations": [{"number": number, "amount": "10.00"}]}
+        # Each invoice its own buyer and amount: identical buyer, amount and due date is the
+        # suspected-duplicate path, whose cost grows with the number of earlier matches.
+        amount = f"{10 + i}.00"
+        body = {"invoice_number": f"G-{label}-{i}", "buyer_name": f"Growth Buyer {label}", "buyer_country": "VN",
+                "currency": "USD", "amount": amount, "issue_date": "2026-11-01", "due_date": "2027-02-01",
+                "declarations": [{"number": number, "amount": amount}]}
         t = time.perf_counter()
         response = exporter.post("/api/receivables/", body, format="json")
         submit.append(time.perf_counter() - t)

@@ -21,6 +21,7 @@ from credit.services import (
     credit_report_lookup,
 )
 from tests.support.factories import make_org, user_of
+from tests.support.processes import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.chain]
 
@@ -72,11 +73,28 @@ def test_lookups_share_the_authorization_and_a_revocation_waits_for_them(anvil_n
         assert "error" not in second_outcome, second_outcome
         assert second_outcome["value"].access.outcome == CreditAccess.Outcome.SERVED
 
-        # A revocation waits until the lookup in flight has committed.
-        revocation, revocation_outcome = _in_thread(
-            lambda: credit_authorization_revoke(user=exporter_user, authorization=authorization))
-        revocation.join(timeout=1.5)
-        assert revocation.is_alive(), "the revocation did not wait for the lookup in flight"
+        # A revocation waits until the lookup in flight has committed: PostgreSQL shows its
+        # session waiting on a row lock (not a timing guess).
+        pids = []
+
+        def revoke():
+            connection.ensure_connection()
+            pids.append(connection.connection.info.backend_pid)
+            return credit_authorization_revoke(user=exporter_user, authorization=authorization)
+
+        revocation, revocation_outcome = _in_thread(revoke)
+
+        def revocation_waits_on_a_lock():
+            if not pids:
+                return False
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pids[0]])
+                row = cursor.fetchone()
+            return row is not None and row[0] == "Lock"
+
+        wait_until(revocation_waits_on_a_lock, timeout=10, interval=0.05,
+                   message="the revocation waiting for the lookup in flight")
+        assert revocation.is_alive() and "error" not in revocation_outcome
     finally:
         release.set()
     first.join(timeout=10)

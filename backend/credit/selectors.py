@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Avg, Case, CharField, Count, DateField, DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery,
+    Avg, BooleanField, Case, CharField, Count, DateField, DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery,
     Sum, Value, When,
 )
 from django.db.models.functions import TruncMonth
@@ -22,7 +22,7 @@ from common.fields import quantize_money
 from common.permissions import BANK, EXPORTER, OPERATOR, REGULATOR, role_of
 from credit.models import CreditAccess, CreditAuthorization, Penalty, Scope
 from customs.models import Declaration
-from financing.models import Financing, FxReceipt, Repayment
+from financing.models import Financing, FxReceipt
 from organizations.models import Organization
 from organizations.services import member_registration_tx
 from receivables.models import ReceivableAllocation
@@ -195,43 +195,60 @@ FINANCING_COUNTS = ("count", "financed_count", "repaid_on_time", "repaid_late", 
                     "rejected", "withdrawn")
 
 
+def _day_bounds(data_from: dt.date, data_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start of data_from, start of the day after data_to) in the current time zone: the instants
+    whose local date is in the period (what `__date` filters mean, without a cast on every row)."""
+    zone = timezone.get_current_timezone()
+    return (dt.datetime.combine(data_from, dt.time.min, tzinfo=zone),
+            dt.datetime.combine(data_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone))
+
+
 def _financing_history(exporter: Organization, data_from: dt.date, data_to: dt.date) -> dict[str, Any]:
     """Financings applied for in the period, at every bank: how many, how much, and how they were repaid.
 
-    On time means the value date of the last receipt that repaid it is on or before its due date.
+    On time means the value date of the last receipt that repaid it (`last_repaid_on`) is on or
+    before its due date. One GROUP BY (currency, status, on time) of a few plain sums, folded here:
+    an exporter with thousands of financings costs one pass over its rows.
     """
-    last_repaid_on = (
-        Repayment.objects.filter(financing_id=OuterRef("pk"))
-        .order_by("-receipt__value_date")
-        .values("receipt__value_date")[:1]
+    start, end = _day_bounds(data_from, data_to)
+    groups = (
+        Financing.objects.filter(exporter=exporter, applied_at__gte=start, applied_at__lt=end)
+        .annotate(on_time=ExpressionWrapper(Q(last_repaid_on__lte=F("due_date")), output_field=BooleanField()))
+        .values("currency", "status", "on_time")
+        .annotate(n=Count("id"), approved=Sum("approved_amount"), repaid=Sum("repaid_amount"))
+        .order_by()
     )
-    open_amount = F("approved_amount") - F("repaid_amount")
-    rows = (
-        Financing.objects.filter(exporter=exporter, applied_at__date__gte=data_from, applied_at__date__lte=data_to)
-        .annotate(last_repaid_on=Subquery(last_repaid_on, output_field=DateField()))
-        .values("currency")
-        .annotate(
-            count=Count("id"),
-            financed_count=Count("id", filter=Q(status__in=FINANCED)),
-            financed_sum=Sum("approved_amount", filter=Q(status__in=FINANCED)),
-            repaid_sum=Sum("repaid_amount", filter=Q(status__in=FINANCED)),
-            outstanding_sum=Sum(open_amount, filter=Q(status__in=Financing.OPEN_FOR_REPAYMENT)),
-            overdue_sum=Sum(open_amount, filter=Q(status=Financing.Status.OVERDUE)),
-            repaid_on_time=Count("id", filter=Q(status=Financing.Status.REPAID, last_repaid_on__lte=F("due_date"))),
-            repaid_late=Count("id", filter=Q(status=Financing.Status.REPAID, last_repaid_on__gt=F("due_date"))),
-            overdue=Count("id", filter=Q(status=Financing.Status.OVERDUE)),
-            written_off=Count("id", filter=Q(status=Financing.Status.WRITTEN_OFF)),
-            rejected=Count("id", filter=Q(status=Financing.Status.REJECTED)),
-            withdrawn=Count("id", filter=Q(status=Financing.Status.WITHDRAWN)),
-        )
-        .order_by("currency")
-    )
+    per_currency: dict[str, dict[str, Any]] = {}
+    for group in groups:
+        row = per_currency.setdefault(group["currency"], {
+            **dict.fromkeys(FINANCING_COUNTS, 0), "financed_sum": Decimal(0), "repaid_sum": Decimal(0),
+            "outstanding_sum": Decimal(0), "overdue_sum": Decimal(0)})
+        status, n = group["status"], group["n"]
+        approved, repaid = group["approved"] or Decimal(0), group["repaid"] or Decimal(0)
+        row["count"] += n
+        if status in FINANCED:
+            row["financed_count"] += n
+            row["financed_sum"] += approved
+            row["repaid_sum"] += repaid
+        if status in Financing.OPEN_FOR_REPAYMENT:
+            row["outstanding_sum"] += approved - repaid
+        if status == Financing.Status.OVERDUE:
+            row["overdue"] += n
+            row["overdue_sum"] += approved - repaid
+        elif status == Financing.Status.REPAID and group["on_time"] is not None:
+            row["repaid_on_time" if group["on_time"] else "repaid_late"] += n
+        elif status == Financing.Status.WRITTEN_OFF:
+            row["written_off"] += n
+        elif status == Financing.Status.REJECTED:
+            row["rejected"] += n
+        elif status == Financing.Status.WITHDRAWN:
+            row["withdrawn"] += n
     by_currency = []
     totals = dict.fromkeys(FINANCING_COUNTS, 0)
-    for row in rows:
+    for currency in sorted(per_currency):
+        row = per_currency[currency]
         for name in FINANCING_COUNTS:
             totals[name] += row[name]
-        currency = row["currency"]
         by_currency.append({
             "currency": currency,
             **{name: row[name] for name in FINANCING_COUNTS},

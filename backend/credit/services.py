@@ -109,7 +109,7 @@ def _revoke_enqueue(authorization: CreditAuthorization, *, after: Iterable[Chain
 
 def _access_enqueue(access: CreditAccess, authorization: CreditAuthorization, *, replaces=None) -> ChainTransaction:
     return chain_call_enqueue(
-        signer=access.bank.chain_account,
+        signer=authorization.bank.chain_account,  # the bank the authorization names: the access's bank
         contract=REGISTRY,
         function="recordAccess",
         args=[authorization.digest, uuid_to_bytes32(access.pk), access.scope_mask],
@@ -365,7 +365,8 @@ def credit_report_lookup(
 
     with transaction.atomic():
         now = now or timezone.now()
-        exporter = Organization.objects.filter(pk=exporter_id, kind=Organization.Kind.EXPORTER).first()
+        exporter = (Organization.objects.select_related("chain_account")
+                    .filter(pk=exporter_id, kind=Organization.Kind.EXPORTER).first())
         # Locked so that a revocation cannot slip between this judgement and the access record.
         authorization = _share_lock_authorization(authorization_id) if authorization_id else None
         if authorization is not None and authorization.exporter_id != getattr(exporter, "pk", None):
@@ -375,7 +376,7 @@ def credit_report_lookup(
         requested_mask = Scope.to_mask(scopes) if scopes else (authorization.scope_mask if own else 0)
         outcome, reason = _judge(authorization, bank=bank, exporter=exporter, requested_mask=requested_mask, now=now)
         served = outcome == CreditAccess.Outcome.SERVED
-        access = CreditAccess.objects.create(
+        access = CreditAccess(
             requested_exporter_id=exporter_id,
             requested_authorization_id=authorization_id,
             exporter=exporter,
@@ -395,8 +396,9 @@ def credit_report_lookup(
                 exporter=exporter, scopes=Scope.from_mask(requested_mask),
                 data_from=authorization.data_from, data_to=authorization.data_to,
             )
+            # The access's id is known before its row is written: its chain entry first, one INSERT each.
             access.chain_tx = _access_enqueue(access, authorization)
-            access.save(update_fields=["chain_tx"])
+        access.save(force_insert=True)
         audit_append(
             event_type="credit.lookup_served" if served else "credit.lookup_refused",
             actor=user,

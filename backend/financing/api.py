@@ -81,7 +81,8 @@ class FinancingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfor
         financing = services.financing_approve(bank_user=request.user, financing=financing,
                                                amount=data.validated_data.get("amount"),
                                                interest_rate=data.validated_data["interest_rate"])
-        return self._respond(financing)
+        # Returned with its parties, receivable, reservations and chain entry loaded: no re-read.
+        return Response(FinancingSerializer(financing).data)
 
     @extend_schema(request=FinancingRejectSerializer, responses=FinancingSerializer)
     @action(detail=True, methods=["post"])

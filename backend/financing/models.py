@@ -45,6 +45,9 @@ class Financing(models.Model):
     disbursed_at = models.DateTimeField(null=True)
     due_date = models.DateField(null=True)
     closed_at = models.DateTimeField(null=True)
+    # The value date of the latest receipt that repaid part of it (the credit profile's on-time test,
+    # read over thousands of financings per lookup: kept here rather than found per row).
+    last_repaid_on = models.DateField(null=True)
     # The latest chain write about this financing, and the one that recorded it on chain.
     chain_tx = models.ForeignKey("chain.ChainTransaction", on_delete=models.PROTECT, null=True, related_name="+")
     record_tx = models.ForeignKey("chain.ChainTransaction", on_delete=models.PROTECT, null=True, related_name="+")

@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit.services import audit_append
@@ -21,13 +22,14 @@ from chain.services import chain_call_enqueue, replay_takes_over, uuid_to_bytes3
 from common.errors import ApiError, BusinessConflict, violated_constraint
 from common.fields import check_money_scale, format_money
 from common.money import to_minor_units
+from common.prefetch import attach_prefetched
 from customs.models import Declaration
-from financing.models import BlockedAttempt, Financing, FxReceipt, Repayment, Reservation
+from financing.models import MONEY, BlockedAttempt, Financing, FxReceipt, Repayment, Reservation
 from organizations.models import Organization
 from organizations.services import member_registration_tx
 from oversight.models import Alert
 from oversight.services import alert_raise
-from receivables.models import Receivable
+from receivables.models import Receivable, ReceivableAllocation
 
 S = Financing.Status
 
@@ -53,10 +55,14 @@ def _transition(financing: Financing, to: str) -> None:
     financing.status = to
 
 
-def _lock_financing(financing: Financing) -> Financing:
+def _lock_financing(financing: Financing, *, with_receivable: bool = False) -> Financing:
     # of=self: the joined organizations are read, not locked (locking them serialized every
-    # transition of one bank, and of one exporter, behind each other).
-    return (Financing.objects.select_for_update(of=("self",)).select_related("bank__chain_account", "exporter")
+    # transition of one bank, and of one exporter, behind each other). An approval also locks the
+    # receivable, in the same statement (the financing's row first, as every path takes them).
+    related = ["bank__chain_account", "bank__chain_record__chain_tx", "exporter"]
+    locked = ("self", "receivable") if with_receivable else ("self",)
+    return (Financing.objects.select_for_update(of=locked)
+            .select_related(*related, *(["receivable"] if with_receivable else []))
             .get(pk=financing.pk))
 
 
@@ -126,13 +132,13 @@ def financing_approve(*, bank_user, financing: Financing, amount: Decimal | None
         _check_scale(amount, financing.currency)
     try:
         with transaction.atomic():
-            financing = _lock_financing(financing)
+            financing = _lock_financing(financing, with_receivable=True)
             _transition(financing, S.APPROVED)
             amount = financing.requested_amount if amount is None else amount
             if amount > financing.requested_amount:
                 raise ApiError("invalid", "The approved amount exceeds the requested amount.", status_code=400,
                                details={"amount": [f"At most {financing.requested_amount}."]})
-            receivable = Receivable.objects.select_for_update().get(pk=financing.receivable_id)
+            receivable = financing.receivable  # locked with the financing
             available = receivable.amount - receivable.financed_amount
             if amount > available:
                 raise _Shortage(available)
@@ -143,6 +149,8 @@ def financing_approve(*, bank_user, financing: Financing, amount: Decimal | None
             financing.approved_at = timezone.now()
             financing.record_tx = financing.chain_tx = _enqueue_record(financing, reservations)
             financing.save(update_fields=["status", "approved_amount", "interest_rate", "approved_at", "record_tx", "chain_tx"])
+            # The response shows these reservations: no re-read.
+            attach_prefetched(financing, "reservations", reservations)
             audit_append(
                 event_type="financing.approved", actor=bank_user, object_type="financing", object_id=financing.pk,
                 data={"amount": amount, "currency": financing.currency, "interest_rate": interest_rate,
@@ -165,22 +173,33 @@ def financing_approve(*, bank_user, financing: Financing, amount: Decimal | None
 
 
 def _reserve(financing: Financing, receivable: Receivable, amount: Decimal) -> list[Reservation]:
-    allocations = list(receivable.allocations.order_by("id"))  # drawn in the order the exporter listed them
-    declarations = {
-        d.pk: d for d in Declaration.objects.select_for_update(of=("self",)).select_related("chain_tx")
-        .filter(pk__in=[a.declaration_id for a in allocations]).order_by("pk")
-    }
-    held = dict(
-        Reservation.objects.filter(financing__receivable=receivable, released_at__isnull=True)
-        .values_list("declaration_id").annotate(total=Sum("amount"))
+    """Reserve `amount` on the receivable's declarations, drawn in the order the exporter listed them.
+
+    One statement reads the allocations, locks their declarations (in id order, as every path locks
+    them) and sums what this receivable's open financings already hold on each. The caller holds the
+    receivable's lock, taken in an earlier statement: every reservation on this receivable was made
+    under that lock, so this statement's snapshot sees them all; the declarations' own amounts are
+    read as locked (their latest version), whoever else changed them.
+    """
+    held_here = (
+        Reservation.objects.filter(financing__receivable_id=receivable.pk, declaration_id=OuterRef("declaration_id"),
+                                   released_at__isnull=True)
+        .order_by().values("declaration_id").annotate(total=Sum("amount")).values("total")
+    )
+    allocations = sorted(
+        ReceivableAllocation.objects.filter(receivable_id=receivable.pk)
+        .select_related("declaration__chain_tx").select_for_update(of=("declaration",))
+        .annotate(held=Coalesce(Subquery(held_here), Value(Decimal(0)), output_field=DecimalField(**MONEY)))
+        .order_by("declaration_id"),
+        key=lambda allocation: allocation.pk,
     )
     remaining = amount
     reservations = []
     for allocation in allocations:
         if remaining <= 0:
             break
-        declaration = declarations[allocation.declaration_id]
-        room = min(allocation.amount - held.get(declaration.pk, Decimal(0)), declaration.fob_value - declaration.financed_amount)
+        declaration = allocation.declaration
+        room = min(allocation.amount - allocation.held, declaration.fob_value - declaration.financed_amount)
         take = min(room, remaining)
         if take <= 0:
             continue
@@ -379,6 +398,7 @@ def fx_receipt_record(
             applied = []
             for financing, pay in plan:
                 financing.repaid_amount += pay
+                financing.last_repaid_on = max(financing.last_repaid_on or value_date, value_date)
                 repay_tx = _enqueue(financing, "recordRepayment", [to_minor_units(pay, currency)])
                 financing.chain_tx = repay_tx
                 Repayment.objects.create(receipt=receipt, financing=financing, amount=pay, chain_tx=repay_tx)
@@ -387,7 +407,7 @@ def fx_receipt_record(
                     _release(financing, CLOSE_REPAID)
                 elif financing.status == S.DISBURSED:
                     _transition(financing, S.PARTIALLY_REPAID)
-                financing.save(update_fields=["status", "repaid_amount", "closed_at", "chain_tx"])
+                financing.save(update_fields=["status", "repaid_amount", "last_repaid_on", "closed_at", "chain_tx"])
                 applied.append({"financing": financing.pk, "amount": pay, "status": financing.status})
             Receivable.objects.filter(pk=receivable.pk).update(
                 received_amount=F("received_amount") + amount, surplus_amount=F("surplus_amount") + remaining

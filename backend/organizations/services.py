@@ -107,6 +107,13 @@ def member_register_enqueue(*, organization: Organization, account, replaces=Non
 
 
 def member_registration_tx(organization: Organization) -> ChainTransaction | None:
+    """The organization's latest registration write; read with the organization when the caller
+    loaded it (`select_related("...chain_record__chain_tx")`), else one query."""
+    if Organization.chain_record.is_cached(organization):
+        try:
+            return organization.chain_record.chain_tx
+        except OrganizationChainRecord.DoesNotExist:
+            return None
     record = OrganizationChainRecord.objects.filter(organization=organization).select_related("chain_tx").first()
     return record.chain_tx if record else None
 

@@ -50,5 +50,5 @@ class ReceivableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfo
             due_date=v["due_date"],
             declarations=[AllocationRequest(number=d["number"], amount=d["amount"]) for d in v["declarations"]],
         )
-        receivable = self.get_queryset().get(pk=receivable.pk)
+        # The service returns the receivable with its exporter and allocations loaded: no re-read.
         return Response(ReceivableSerializer(receivable, context={"request": request}).data, status=status.HTTP_201_CREATED)

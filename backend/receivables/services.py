@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit.services import audit_append
 from common.errors import ApiError, BusinessConflict, violated_constraint
+from common.prefetch import attach_prefetched
 from common.fingerprints import keyed_fingerprint
 from customs.adapter import customs_data_source
 from customs.models import Declaration
@@ -118,10 +119,15 @@ def receivable_submit(
                 suspected_duplicate_of=[str(pk) for pk in duplicates],
                 created_by=exporter_user,
             )
+            allocations = []
             for request in declarations:
                 declaration = by_number[request.number]
-                ReceivableAllocation.objects.create(receivable=receivable, declaration=declaration, amount=request.amount)
+                allocations.append(ReceivableAllocation.objects.create(receivable=receivable, declaration=declaration,
+                                                                       amount=request.amount))
                 Declaration.objects.filter(pk=declaration.pk).update(allocated_amount=F("allocated_amount") + request.amount)
+                declaration.allocated_amount += request.amount
+            # The response shows these rows: no second read of them.
+            attach_prefetched(receivable, "allocations", allocations)
             if duplicates:
                 alert_raise(
                     kind="suspected_duplicate_receivable",

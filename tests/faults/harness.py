@@ -168,12 +168,23 @@ class Traffic:
 
 
 def wait_for_outbox_drained(timeout: float = 120) -> None:
+    """Wait until the platform is quiet: every audit event is in a batch and no chain write is in flight.
+
+    The anchoring task closes a batch up to AUDIT_BATCH_MAX_SECONDS after the last event and signs its
+    transaction then, so an outbox that is empty for a moment is not yet quiet: a check of the signers'
+    nonces against the node would race the last anchor's signing.
+    """
+    from audit.models import AuditEvent
     from chain.models import ChainTransaction
 
-    wait_until(
-        lambda: not ChainTransaction.objects.filter(status__in=["pending", "signed", "sent"]).exists(),
-        timeout=timeout, interval=0.5, message="outbox drained",
-    )
+    def quiet() -> bool:
+        # Events first: a batch is closed in the same transaction that enqueues its anchor, so once no
+        # event waits for a batch, an anchor still to be sent shows in the outbox query that follows.
+        if AuditEvent.objects.filter(batch__isnull=True).exists():
+            return False
+        return not ChainTransaction.objects.filter(status__in=["pending", "signed", "sent"]).exists()
+
+    wait_until(quiet, timeout=timeout, interval=0.5, message="every event anchored and the outbox drained")
 
 
 def check_promise(traffic: Traffic) -> dict:
@@ -244,5 +255,10 @@ def check_promise_for(ok: list[tuple[str, str]]) -> dict:
         nonces = sorted(rows.values_list("nonce", flat=True))
         assert len(nonces) == len(set(nonces))
         address = rows.first().signer.address
-        assert w3.eth.get_transaction_count(address) == nonces[-1] + 1 == len(nonces)
+        mined = w3.eth.get_transaction_count(address)
+        assert mined == nonces[-1] + 1 == len(nonces), (
+            f"signer {address}: node count {mined} (pending {w3.eth.get_transaction_count(address, 'pending')}), "
+            f"highest stored nonce {nonces[-1]}, {len(nonces)} stored; rows: "
+            + "; ".join(f"{n} {s} {c}.{f} {h}" for n, s, c, f, h in
+                        rows.order_by("nonce").values_list("nonce", "status", "contract", "function", "tx_hash")[:200]))
     return {"ok": len(ok)}

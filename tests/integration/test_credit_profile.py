@@ -99,11 +99,13 @@ class History:
             tenor_days=90, status=status, due_date=due, created_by=user_of(receivable.exporter),
         )
         applied_at = datetime.combine(applied_on, time(9, 30), tzinfo=dt_timezone.utc)
-        Financing.objects.filter(pk=row.pk).update(applied_at=applied_at)
         for index, value_date in enumerate(repayment_dates):
             share = repaid / len(repayment_dates)
             receipt = self.receipt(receivable, value_date, share.quantize(TWO))
             Repayment.objects.create(receipt=receipt, financing=row, amount=share.quantize(TWO))
+        # What fx_receipt_record keeps on the financing (tested on the API path in the financing journey).
+        Financing.objects.filter(pk=row.pk).update(
+            applied_at=applied_at, last_repaid_on=max(repayment_dates) if repayment_dates else None)
         self.financings.append({
             "exporter": receivable.exporter_id, "currency": receivable.currency, "status": status,
             "applied_on": applied_on, "approved": approved, "repaid": repaid, "due": due,

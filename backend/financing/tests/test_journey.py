@@ -1,5 +1,6 @@
 """The whole financing journey through the API, with balances checked at every step."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -30,6 +31,9 @@ def test_two_banks_one_receivable_partial_and_final_receipt_with_surplus(world):
     created = world.submit([(d1, "60000.00"), (d2, "40000.00")], amount="100000.00")
     assert created.status_code == 201, created.json()
     receivable = created.json()
+    # The write's response is built from the rows the service wrote, without reading them again:
+    # it must be exactly what a read returns.
+    assert receivable == world.client(world.exporter).get(f"/api/receivables/{receivable['id']}/").json()
     assert receivable["declaration_check"]["status"] == "passed"
     assert [d["number"] for d in receivable["declaration_check"]["declarations"]] == [d1.number, d2.number]
     assert receivable["financed_amount"] == "0.00"
@@ -45,6 +49,7 @@ def test_two_banks_one_receivable_partial_and_final_receipt_with_surplus(world):
     assert ok.status_code == 200, ok.json()
     assert ok.json()["status"] == "approved"
     assert ok.json()["approved_amount"] == "50000.00"
+    assert ok.json() == world.client(world.bank2).get(f"/api/financings/{second['id']}/").json()
     assert world.client(world.exporter).get(f"/api/receivables/{receivable['id']}/").json()["available_amount"] == "50000.00"
     assert balances(world, d1) == ("50000.00", "10000.00")  # the first allocation is drawn first
     assert balances(world, d2) == ("0.00", "50000.00")
@@ -65,6 +70,9 @@ def test_two_banks_one_receivable_partial_and_final_receipt_with_surplus(world):
     partial = world.client(world.bank).post(f"/api/financings/{first['id']}/approve/",
                                             {"amount": "50000.00", "interest_rate": "4.00"}, format="json")
     assert partial.status_code == 200, partial.json()
+    assert [(r["declaration"], r["amount"]) for r in partial.json()["reservations"]] == [
+        (d1.number, "10000.00"), (d2.number, "40000.00")]
+    assert partial.json() == world.client(world.bank).get(f"/api/financings/{first['id']}/").json()
     assert world.client(world.exporter).get(f"/api/receivables/{receivable['id']}/").json()["available_amount"] == "0.00"
     assert balances(world, d1) == ("60000.00", "0.00")
     assert balances(world, d2) == ("40000.00", "10000.00")
@@ -95,6 +103,8 @@ def test_two_banks_one_receivable_partial_and_final_receipt_with_surplus(world):
     assert final.json()["surplus_amount"] == "15000.00"
     f2 = world.client(world.bank2).get(f"/api/financings/{second['id']}/").json()
     assert f2["status"] == "repaid"
+    # The credit profile's on-time test reads the latest repaying receipt's value date from the financing.
+    assert Financing.objects.get(pk=second["id"]).last_repaid_on == date(2026, 11, 21)
     assert f2["outstanding_amount"] == "0.00"
     assert all(r["released"] for r in f2["reservations"])
     # Bank 2's 50,000 on d1 came back; bank 1 still holds 10,000 on d1 and 40,000 on d2.

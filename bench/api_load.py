@@ -99,7 +99,8 @@ def _prepare(env: dict, work: Path, pool: int) -> dict:
 
 def _server(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
     process = subprocess.Popen(
-        [str(REPO / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--chdir", str(REPO / "backend"),
+        [str(REPO / ".venv" / "bin" / "gunicorn"), "config.wsgi:application",
+         "--config", str(REPO / "backend" / "config" / "gunicorn.py"), "--chdir", str(REPO / "backend"),
          "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60",
          *os.environ.get("BENCH_GUNICORN_ARGS", "").split()],
         cwd=REPO, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)

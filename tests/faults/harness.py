@@ -78,7 +78,8 @@ class Stack:
     def start_web(self) -> None:
         log = open(self.tmp / "web.log", "ab")
         self.web = subprocess.Popen(
-            [str(REPO / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--chdir", str(REPO / "backend"),
+            [str(REPO / ".venv" / "bin" / "gunicorn"), "config.wsgi:application",
+             "--config", str(REPO / "backend" / "config" / "gunicorn.py"), "--chdir", str(REPO / "backend"),
              "--bind", f"127.0.0.1:{self.port}", "--workers", "3", "--timeout", "60"],
             cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )

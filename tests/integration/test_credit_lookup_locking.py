@@ -1,6 +1,6 @@
 """Lookups under one authorization run side by side; a revocation waits for those in flight.
 
-On real connections: one session holds a lookup's lock (FOR SHARE) open; another lookup under the
+On real connections: one session holds a lookup's (shared) lock open; another lookup under the
 same authorization is served meanwhile, while a revocation blocks until the first commits. After
 the revocation, lookups are refused.
 """

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Window
 from django.utils import timezone
 
 from audit.services import audit_append
@@ -36,6 +36,11 @@ def receivable_match_fingerprint(buyer_name: str, currency: str, amount: Decimal
 
 def _field_error(field: str, message: str, code: str = "invalid") -> ApiError:
     return ApiError(code, message, status_code=400, details={field: [message]})
+
+
+# How many earlier receivables with the same buyer, amount and due date a submission names (the
+# newest); the alert counts them all.
+DUPLICATES_NAMED = 20
 
 
 def receivable_submit(
@@ -99,10 +104,15 @@ def receivable_submit(
             for item, request in zip(check_items, declarations):
                 item["allocated_before"] = format(by_number[request.number].allocated_amount, "f")
                 item["allocated"] = format(request.amount, "f")
-            duplicates = list(
+            # The newest matches are named (at most DUPLICATES_NAMED), all are counted, in one query:
+            # an exporter with hundreds of identical invoices does not pay for each in every submission.
+            matches = list(
                 Receivable.objects.filter(match_fingerprint=match).exclude(invoice_number=invoice_number)
-                .values_list("pk", flat=True)
+                .annotate(total=Window(Count("id"))).order_by("-created_at", "-id")
+                .values_list("pk", "total")[:DUPLICATES_NAMED]
             )
+            duplicates = [pk for pk, _ in matches]
+            duplicate_count = matches[0][1] if matches else 0
             receivable = Receivable.objects.create(
                 exporter=exporter,
                 invoice_number=invoice_number,
@@ -132,11 +142,12 @@ def receivable_submit(
                 alert_raise(
                     kind="suspected_duplicate_receivable",
                     severity="medium",
-                    message=f"Receivable {invoice_number} has the same buyer, amount and due date as {len(duplicates)} other receivable(s).",
+                    message=f"Receivable {invoice_number} has the same buyer, amount and due date as {duplicate_count} other receivable(s).",
                     subject_type="receivable",
                     subject_id=receivable.pk,
                     visible_to=[],
-                    data={"receivable": str(receivable.pk), "matches": [str(pk) for pk in duplicates]},
+                    data={"receivable": str(receivable.pk), "matches": [str(pk) for pk in duplicates],
+                          "match_count": duplicate_count},
                 )
             audit_append(
                 event_type="receivable.submitted",

@@ -105,6 +105,22 @@ def test_a_suspected_duplicate_is_accepted_but_raises_an_alert_the_bank_sees(wor
     assert AuditEvent.objects.filter(type="receivable.submitted").count() == 2
 
 
+def test_a_suspected_duplicate_names_the_newest_matches_and_counts_them_all(world):
+    from receivables.services import DUPLICATES_NAMED
+
+    d = world.declaration(fob="100000.00")
+    earlier = [world.submit([(d, "100.00")], amount="100.00", invoice=f"SAME-{i}").json()["id"]
+               for i in range(DUPLICATES_NAMED + 5)]
+    latest = world.submit([(d, "100.00")], amount="100.00", invoice="SAME-LAST")
+    assert latest.status_code == 201
+    receivable = Receivable.objects.get(pk=latest.json()["id"])
+    assert receivable.suspected_duplicate_of == list(reversed(earlier))[:DUPLICATES_NAMED]
+    alert = Alert.objects.get(kind="suspected_duplicate_receivable", subject_id=receivable.pk)
+    assert alert.data["match_count"] == DUPLICATES_NAMED + 5
+    assert alert.data["matches"] == receivable.suspected_duplicate_of
+    assert f"as {DUPLICATES_NAMED + 5} other receivable(s)" in alert.message
+
+
 def test_fingerprint_is_keyed_and_reveals_nothing(world, settings):
     import hashlib
 

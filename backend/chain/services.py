@@ -56,12 +56,12 @@ def chain_call_enqueue(
     args: list[Any],
     subject_type: str = "",
     subject_id: str = "",
-    depends_on: Iterable[ChainTransaction | None] = (),
+    depends_on: Iterable[ChainTransaction | uuid.UUID | None] = (),
     replaces: ChainTransaction | None = None,
 ) -> ChainTransaction:
     """Record a contract call in the outbox; the relay signs and sends it after commit.
 
-    `depends_on` names transactions (of any signer) that must be confirmed first;
+    `depends_on` names transactions (of any signer, as rows or ids) that must be confirmed first;
     a transaction whose dependency failed fails too. `replaces` is set by chain-reset replays
     (see `replay_takes_over`).
     """

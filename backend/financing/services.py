@@ -188,7 +188,7 @@ def _reserve(financing: Financing, receivable: Receivable, amount: Decimal) -> l
     )
     allocations = sorted(
         ReceivableAllocation.objects.filter(receivable_id=receivable.pk)
-        .select_related("declaration__chain_tx").select_for_update(of=("declaration",))
+        .select_related("declaration").select_for_update(of=("declaration",))
         .annotate(held=Coalesce(Subquery(held_here), Value(Decimal(0)), output_field=DecimalField(**MONEY)))
         .order_by("declaration_id"),
         key=lambda allocation: allocation.pk,
@@ -235,7 +235,7 @@ def _bank_signer(financing: Financing):
 
 
 def _enqueue_record(financing: Financing, reservations: list[Reservation], *, replaces=None) -> ChainTransaction:
-    deps = [member_registration_tx(financing.bank), *(r.declaration.chain_tx for r in reservations)]
+    deps = [member_registration_tx(financing.bank), *(r.declaration.chain_tx_id for r in reservations)]
     return chain_call_enqueue(
         signer=_bank_signer(financing), contract="FinancingRegistry", function="recordFinancing",
         args=[uuid_to_bytes32(financing.pk), [r.declaration.fingerprint for r in reservations],

@@ -74,6 +74,7 @@ def fault_stack(transactional_db, settings, tmp_path, worker_env, request):
     stack.start_worker()
     yield stack
     stack.stop()
+    stack.anvil.kill()  # the node running now: a test may have restarted it (a new process)
     anvil.kill()
 
 

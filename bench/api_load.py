@@ -26,6 +26,7 @@ from bench.common import REPO, bench_env, manage, recreate_database, write_resul
 DATABASE = "tradefin_bench_api"
 LUA = REPO / "bench" / "lua"
 THREADS, CONNECTIONS = 2, 16
+WARMUP_SECONDS = 2
 
 
 def _prepare(env: dict, work: Path, pool: int) -> dict:
@@ -81,8 +82,10 @@ def _prepare(env: dict, work: Path, pool: int) -> dict:
                       requested_amount=Decimal("800"), tenor_days=90, created_by=exporter)
             for r in receivables
         ])
-    half = pool // 2
-    (work / "approve-max.txt").write_text("\n".join(str(f.pk) for f in financings[:half]) + "\n")
+    warm = pool // 10
+    half = warm + (pool - warm) // 2
+    (work / "approve-warm.txt").write_text("\n".join(str(f.pk) for f in financings[:warm]) + "\n")
+    (work / "approve-max.txt").write_text("\n".join(str(f.pk) for f in financings[warm:half]) + "\n")
     (work / "approve-half.txt").write_text("\n".join(str(f.pk) for f in financings[half:]) + "\n")
 
     from datetime import timedelta
@@ -160,11 +163,15 @@ def _run(anvil, work: Path, seconds: int, pool: int, workers: int) -> dict:
     run_id = str(int(time.time()))
     try:
         results = {}
+        # Each endpoint is warmed up first (WARMUP_SECONDS at full rate, not recorded): a fresh worker's
+        # first requests open its database and broker connections and fill Django's caches.
+        _wrk(f"{base}/api/me/", "get.lua", tokens["exporter_token"], WARMUP_SECONDS, work)
         trivial_max = _wrk(f"{base}/api/me/", "get.lua", tokens["exporter_token"], seconds, work)
         trivial_half = _wrk(f"{base}/api/me/", "get.lua", tokens["exporter_token"], seconds, work,
                             delay_ms=_half_rate_delay(trivial_max["rps"]))
         results["trivial_get_me"] = {"saturation": trivial_max, "half_rate": trivial_half}
         lookup_url = base + tokens["lookup_path"]
+        _wrk(lookup_url, "get.lua", tokens["bank_token"], WARMUP_SECONDS, work)
         lookup_max = _wrk(lookup_url, "get.lua", tokens["bank_token"], seconds, work)
         lookup_half = _wrk(lookup_url, "get.lua", tokens["bank_token"], seconds, work,
                            delay_ms=_half_rate_delay(lookup_max["rps"]))
@@ -174,12 +181,14 @@ def _run(anvil, work: Path, seconds: int, pool: int, workers: int) -> dict:
             "meets_p99": lookup_half["p99_ms"] <= 150,
         }
         for name, script, token, files in (
-            ("receivable_submission", "receivable.lua", tokens["exporter_token"], ({}, {})),
+            ("receivable_submission", "receivable.lua", tokens["exporter_token"], ({}, {}, {})),
             ("financing_approval", "approve.lua", tokens["bank_token"],
-             ({"BENCH_IDS": str(work / "approve-max.txt")}, {"BENCH_IDS": str(work / "approve-half.txt")})),
+             ({"BENCH_IDS": str(work / "approve-max.txt")}, {"BENCH_IDS": str(work / "approve-half.txt")},
+              {"BENCH_IDS": str(work / "approve-warm.txt")})),
         ):
             url = f"{base}/api/receivables/" if script == "receivable.lua" else base
             extra = {"BENCH_DECLARATIONS": str(work / "declarations.txt"), "BENCH_RUN": run_id}
+            _wrk(url, script, token, WARMUP_SECONDS, work, **{**extra, "BENCH_RUN": run_id + "w"}, **files[2])
             saturation = _wrk(url, script, token, seconds, work, **extra, **files[0])
             half = _wrk(url, script, token, seconds, work, delay_ms=_half_rate_delay(saturation["rps"]),
                         **{**extra, "BENCH_RUN": run_id + "h"}, **files[1])
@@ -191,6 +200,7 @@ def _run(anvil, work: Path, seconds: int, pool: int, workers: int) -> dict:
                 "meets_p99": half["p99_ms"] <= 150,
             }
         figures = {"server": f"gunicorn, {workers} sync workers, production settings", "load": f"wrk -t{THREADS} -c{CONNECTIONS} -d{seconds}s",
+                   "warmup": f"{WARMUP_SECONDS} s per endpoint at full rate before its measured runs, not recorded",
                    "note": "the Celery worker is not running during the load; outbox rows accumulate", **results}
         write_result("api_load", figures)
         return figures

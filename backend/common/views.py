@@ -38,13 +38,25 @@ class IdempotentDispatchMixin:
             return self.handle_exception(exc)
 
 
+class DetailFiltersOnlyWhenAskedMixin:
+    """One object's lookup (retrieve, a transition such as approve) without query parameters skips the
+    filter backends: with nothing to filter on, django-filter would still build and validate its
+    form on every such request (~1.5 ms). With query parameters they apply, as before."""
+
+    def filter_queryset(self, queryset):
+        if getattr(self, "detail", False) and not self.request.query_params:
+            return queryset
+        return super().filter_queryset(queryset)
+
+
 class PlatformAPIView(IdempotentDispatchMixin, APIView):
     pass
 
 
-class PlatformViewSet(IdempotentDispatchMixin, viewsets.GenericViewSet):
+class PlatformViewSet(IdempotentDispatchMixin, DetailFiltersOnlyWhenAskedMixin, viewsets.GenericViewSet):
     pass
 
 
-class PlatformReadOnlyViewSet(IdempotentDispatchMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PlatformReadOnlyViewSet(IdempotentDispatchMixin, DetailFiltersOnlyWhenAskedMixin, mixins.ListModelMixin,
+                              mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     pass

@@ -225,6 +225,40 @@ def _raise_anchoring_gap(expected_seq: int, found_seq: int) -> None:
     )
 
 
+def audit_anchoring_watch(*, now=None):
+    """Raise `audit_anchoring_stalled` (one open alert at a time) when the oldest audit event not yet
+    anchored on chain has waited longer than AUDIT_ANCHOR_STALL_SECONDS: no worker consumes the `audit`
+    queue, the relay cannot send, or the anchor keeps failing. Runs from the oversight queue, so it
+    still runs when anchoring itself does not. Returns the alert, or None when anchoring keeps up."""
+    from oversight.services import alert_raise
+
+    now = now or timezone.now()
+    limit = timedelta(seconds=settings.AUDIT_ANCHOR_STALL_SECONDS)
+    # Batches tile the log from seq 1: the first event without one follows the last batch.
+    anchored_through = AuditBatch.objects.order_by("-last_seq").values_list("last_seq", flat=True).first() or 0
+    waiting = AuditEvent.objects.filter(seq=anchored_through + 1).values_list("seq", "created_at").first()
+    unconfirmed = (
+        AuditBatch.objects.exclude(chain_tx__status=ChainTransaction.Status.CONFIRMED)
+        .order_by("first_seq").values_list("first_seq", "created_at").first()
+    )
+    oldest = min((row for row in (waiting, unconfirmed) if row is not None), default=None)
+    if oldest is None or now - oldest[1] <= limit:
+        return None
+    seq, since = oldest
+    waited = int((now - since).total_seconds())
+    return alert_raise(
+        kind="audit_anchoring_stalled",
+        severity="high",
+        message=f"Audit events from seq {seq} have waited {waited // 60} min to be anchored on chain "
+                f"(the limit is {int(limit.total_seconds()) // 60} min): is a worker consuming the audit queue?",
+        subject_type="audit_event",
+        subject_id=seq,
+        data={"first_seq": seq, "waiting_since": since.isoformat(), "waited_seconds": waited,
+              "batched": unconfirmed is not None and unconfirmed[0] == seq},
+        dedupe_key="audit_anchoring_stalled",
+    )
+
+
 def audit_anchors_replay() -> int:
     """After a chain reset (replay hook): anchor every batch again on the new contract, in order."""
     if not _lock_batching():  # only fails if another session is redeploying right now

@@ -209,6 +209,40 @@ def test_a_gap_in_the_log_stops_anchoring_before_it_and_raises_an_alert(chain):
     assert Alert.objects.filter(kind="audit_anchoring_blocked").count() == 1  # one open alert, not one per attempt
 
 
+def test_a_stalled_anchoring_raises_one_alert_until_the_log_is_anchored(chain, settings):
+    from audit.services import audit_anchoring_watch
+    from workers.celery_app import app
+
+    settings.AUDIT_ANCHOR_STALL_SECONDS = 300
+    append_events(4)
+    now = timezone.now()
+    assert audit_anchoring_watch(now=now) is None  # young events: anchoring may still catch up
+    AuditEvent.objects.update(created_at=now - timedelta(minutes=10))
+    alert = audit_anchoring_watch(now=now)
+    assert alert is not None and alert.kind == "audit_anchoring_stalled" and alert.severity == "high"
+    assert alert.data["first_seq"] == 1 and alert.data["batched"] is False
+    assert alert.data["waited_seconds"] >= 600
+    assert audit_anchoring_watch(now=now).pk == alert.pk  # one open alert, not one per check
+    assert Alert.objects.filter(kind="audit_anchoring_stalled").count() == 1
+
+    # Batched but the anchor not confirmed (nothing relays it): still stalled, from the batch's start.
+    audit_batch_close(max_events=10, max_seconds=0)
+    AuditBatch.objects.update(created_at=now - timedelta(minutes=10))
+    from oversight.services import alert_acknowledge
+
+    alert_acknowledge(alert=alert, user=user_of(make_org("regulator")))  # seen: the next check raises anew
+    second = audit_anchoring_watch(now=now)
+    assert second is not None and second.pk != alert.pk
+    assert second.data["first_seq"] == 1 and second.data["batched"] is True
+
+    # Anchored on chain (the acknowledgement is an event too): nothing waits, no alert.
+    anchor_everything(max_events=10)
+    assert AuditBatch.objects.exclude(chain_tx__status=ChainTransaction.Status.CONFIRMED).count() == 0
+    assert audit_anchoring_watch(now=now + timedelta(hours=1)) is None
+    # The watch runs on the default queue: a worker that does not consume `audit` still runs it.
+    assert app.amqp.router.route({}, "oversight.watch_anchoring")["queue"].name == "celery"
+
+
 def test_the_database_refuses_overlapping_batches(chain):
     from django.db import IntegrityError
 

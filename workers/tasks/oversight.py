@@ -1,4 +1,4 @@
-"""Oversight tasks: raise concentration alerts for the regulator."""
+"""Oversight tasks: raise concentration alerts for the regulator; watch that the audit log gets anchored."""
 
 from celery import shared_task
 
@@ -10,6 +10,15 @@ def sweep_alerts() -> int:
     return oversight_alerts_sweep()
 
 
+@shared_task(name="oversight.watch_anchoring", acks_late=True, ignore_result=True)
+def watch_anchoring() -> bool:
+    """On the default queue, not `audit`: it must run when nothing consumes the audit queue."""
+    from audit.services import audit_anchoring_watch
+
+    return audit_anchoring_watch() is not None
+
+
 BEAT_SCHEDULE = {
     "oversight-sweep-alerts": {"task": "oversight.sweep_alerts", "schedule": 600.0},
+    "oversight-watch-anchoring": {"task": "oversight.watch_anchoring", "schedule": 60.0},
 }

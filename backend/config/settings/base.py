@@ -160,6 +160,8 @@ CHAIN_PLATFORM_PRIVATE_KEY = env("CHAIN_PLATFORM_PRIVATE_KEY", default="")
 # Audit anchoring
 AUDIT_BATCH_MAX_EVENTS = env.int("AUDIT_BATCH_MAX_EVENTS", default=1024)
 AUDIT_BATCH_MAX_SECONDS = env.float("AUDIT_BATCH_MAX_SECONDS", default=5.0)
+# An audit event not anchored on chain after this long raises `audit_anchoring_stalled`.
+AUDIT_ANCHOR_STALL_SECONDS = env.int("AUDIT_ANCHOR_STALL_SECONDS", default=300)
 
 # Keyed fingerprints of receivables and declarations (HMAC key).
 FINGERPRINT_KEY = env("FINGERPRINT_KEY", default="dev-fingerprint-key")

@@ -15,7 +15,10 @@ export function alertText(t: TFunction, alert: Alert, percent: (share: string) =
     case "financing_overdue":
       return t("alerts.text.financing_overdue", { due: s("due_date"), grace: s("grace_days") });
     case "suspected_duplicate_receivable":
-      return t("alerts.text.suspected_duplicate_receivable", { count: Array.isArray(data.matches) ? data.matches.length : 1 });
+      // `matches` names the newest 20 at most; `match_count` counts them all.
+      return t("alerts.text.suspected_duplicate_receivable", {
+        count: typeof data.match_count === "number" ? data.match_count : Array.isArray(data.matches) ? data.matches.length : 1,
+      });
     case "concentration_bank":
     case "concentration_buyer_country":
       return t("alerts.text.concentration", {
@@ -26,6 +29,11 @@ export function alertText(t: TFunction, alert: Alert, percent: (share: string) =
       });
     case "audit_anchoring_blocked":
       return t("alerts.text.audit_anchoring_blocked", { seq: s("missing_seq") });
+    case "audit_anchoring_stalled":
+      return t("alerts.text.audit_anchoring_stalled", {
+        seq: s("first_seq"),
+        minutes: Math.floor(Number(data.waited_seconds ?? 0) / 60),
+      });
     case "audit_verification_failed":
       return t("alerts.text.audit_verification_failed", { seq: s("first_bad_seq"), reason: s("reason") });
     case "chain_write_failed":

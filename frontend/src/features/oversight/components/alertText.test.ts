@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+
+import type { Alert } from "@/shared/api";
+import i18next from "@/shared/i18n";
+
+import { alertText } from "./alertText";
+
+function alert(kind: string, data: Record<string, unknown>): Alert {
+  return {
+    id: "al-1", kind, severity: "high", message: "the platform's own sentence", subject_type: "", subject_id: "",
+    data, created_at: "2026-11-26T06:00:00Z", acknowledged: false, acknowledged_at: null, acknowledged_by: null,
+    acknowledgement_note: "",
+  } as Alert;
+}
+
+const t = i18next.getFixedT("en");
+const percent = (share: string) => `${Number(share) * 100}%`;
+
+describe("alert wording", () => {
+  it("counts every suspected duplicate, not only the ones the alert names", () => {
+    const named = Array.from({ length: 20 }, (_, i) => `r${i}`);
+    expect(alertText(t, alert("suspected_duplicate_receivable", { matches: named, match_count: 25 }), percent)).toBe(
+      "A receivable has the same buyer, amount and due date as 25 other receivables.",
+    );
+    // Alerts raised before the count existed: the names are all there is.
+    expect(alertText(t, alert("suspected_duplicate_receivable", { matches: ["r1"] }), percent)).toBe(
+      "A receivable has the same buyer, amount and due date as 1 other receivable.",
+    );
+  });
+
+  it("words a stalled anchoring from where it stopped and how long it waited, in both languages", () => {
+    const stalled = alert("audit_anchoring_stalled", { first_seq: 4097, waited_seconds: 725, batched: false });
+    expect(alertText(t, stalled, percent)).toBe("Audit events from 4097 have waited 12 min to be anchored on chain.");
+    expect(alertText(i18next.getFixedT("zh-CN"), stalled, percent)).toBe("自审计事件 4097 起已等待 12 分钟仍未锚定上链。");
+  });
+});

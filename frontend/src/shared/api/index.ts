@@ -59,5 +59,6 @@ export type Alert = ItemOf<ApiResponse<"/api/oversight/alerts/", "get">>;
 
 export { $api, fetchClient, newIdempotencyKey } from "./client";
 export { ApiError, asApiError, flattenDetails } from "./errors";
+export { localizeFieldMessage } from "./fieldMessages";
 export type { ApiErrorBody } from "./errors";
 export { useIdempotencyKey } from "./idempotency";

@@ -1,9 +1,14 @@
-import { asApiError } from "../api";
+import i18next from "i18next";
 
-/** The API's messages for one field ("declarations[0].amount", "admin_user.username", ...). */
+import { asApiError, localizeFieldMessage } from "../api";
+
+/**
+ * The API's messages for one field ("declarations[0].amount", "admin_user.username", ...), in the
+ * reader's language where the message is a known one (called while rendering: the current language).
+ */
 export function fieldErrors(error: unknown): (field: string) => string[] | undefined {
   const errors = asApiError(error)?.fieldErrors ?? {};
-  return (field: string) => errors[field];
+  return (field: string) => errors[field]?.map((message) => localizeFieldMessage(i18next.t, message));
 }
 
 /** Accessibility attributes for an input whose field has errors. */

@@ -2,7 +2,7 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
-import { asApiError, type ChainStatus } from "../api";
+import { asApiError, localizeFieldMessage, type ChainStatus } from "../api";
 import { useFormat } from "../format";
 
 export function Page({ title, subtitle, actions, children }: { title: string; subtitle?: ReactNode; actions?: ReactNode; children: ReactNode }) {
@@ -68,7 +68,7 @@ export function ErrorAlert({ error, fields = [] }: { error: unknown; fields?: st
           {others.map(([key, messages]) => (
             <li key={key}>
               {key === "non_field_errors" ? "" : `${t(`fields.${key}`, { defaultValue: key })}: `}
-              {messages.join(" ")}
+              {messages.map((message) => localizeFieldMessage(t, message)).join(" ")}
             </li>
           ))}
         </ul>

@@ -214,16 +214,20 @@ def _advisory_key(signer_id) -> int:
 
 
 def _relay_signer(w3: Web3, network: ChainNetwork, signer_id, report: RelayReport) -> bool:
-    """Sign and send this signer's eligible entries in order; True if anything moved."""
+    """Sign and send this signer's eligible entries in order; True if anything moved.
+
+    A node that refuses this signer's transactions (no funds for gas, ...) stops this signer only:
+    its entries wait (signed ones are sent again later, the same bytes) and the others go on."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [_advisory_key(signer_id)])
         if not cursor.fetchone()[0]:
             return False
+    moved = False
+    signer = None
     try:
         signer = ChainAccount.objects.get(pk=signer_id)
         account = keys.signing_account(signer.encrypted_key, signer.address)
         _ensure_dev_funds(w3, signer.address)
-        moved = False
         while True:
             batch = _sign_batch(w3, network, signer, account, report)
             if not batch:
@@ -231,6 +235,9 @@ def _relay_signer(w3: Web3, network: ChainNetwork, signer_id, report: RelayRepor
             moved = True
             _broadcast_many(w3, batch, report)
             _confirm_many(w3, batch, report)
+    except ChainRPCError as exc:
+        _signer_blocked(signer, exc, report)
+        return moved
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_advisory_key(signer_id)])
@@ -365,7 +372,7 @@ def _lock_nonce(w3, network, signer) -> SignerNonce:
 
 def _fees(w3: Web3) -> dict:
     base = w3.eth.get_block("latest").get("baseFeePerGas", 0) or 0
-    tip = 10**9
+    tip = settings.CHAIN_PRIORITY_FEE_WEI
     return {"maxFeePerGas": base * 2 + tip, "maxPriorityFeePerGas": tip}
 
 
@@ -469,14 +476,41 @@ def _confirm_many(w3: Web3, txs: list[ChainTransaction], report: RelayReport) ->
 
 
 def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport) -> None:
-    """After a crash: confirm what was mined, resend what was not (the same stored bytes)."""
+    """After a crash: confirm what was mined, resend what was not (the same stored bytes), signer by
+    signer: one the node refuses does not hold up the others."""
     in_flight = list(
-        ChainTransaction.objects.filter(network=network, status__in=IN_FLIGHT).order_by("signer_id", "nonce")
+        ChainTransaction.objects.filter(network=network, status__in=IN_FLIGHT).select_related("signer")
+        .order_by("signer_id", "nonce")
     )
     waiting = _confirm_many(w3, in_flight, report)
-    if waiting:
-        _broadcast_many(w3, waiting, report)
-        _confirm_many(w3, waiting, report)
+    by_signer: dict = {}
+    for tx in waiting:
+        by_signer.setdefault(tx.signer_id, []).append(tx)
+    for txs in by_signer.values():
+        try:
+            _broadcast_many(w3, txs, report)
+            _confirm_many(w3, txs, report)
+        except ChainRPCError as exc:
+            _signer_blocked(txs[0].signer, exc, report)
+
+
+def _signer_blocked(signer: ChainAccount | None, exc: Exception, report: RelayReport) -> None:
+    """The node refuses this signer's transactions: say so once (one open alert per account)."""
+    from oversight.services import alert_raise
+
+    address = signer.address if signer is not None else "?"
+    report.errors.append(f"{address}: {exc}")
+    logger.warning("chain writes of %s are held: %s", address, exc)
+    alert_raise(
+        kind="chain_signer_blocked",
+        severity="high",
+        message=f"The node refuses the transactions of chain account {address} (its writes wait): {str(exc)[:300]}",
+        subject_type="chain_account",
+        subject_id=signer.pk if signer is not None else "",
+        visible_to=[signer.organization_id] if signer is not None else [],
+        data={"address": address, "error": str(exc)[:500]},
+        dedupe_key=f"chain_signer_blocked:{address}",
+    )
 
 
 def reconcile_lost_transactions(*, w3: Web3 | None = None, network: ChainNetwork | None = None, window: int = 500) -> int:

@@ -95,6 +95,24 @@ def test_nonces_are_contiguous_per_signer(chain):
     assert w3.eth.get_transaction_count(platform.address) == nonces[-1] + 1
 
 
+@pytest.mark.parametrize("tip", [0, 3 * 10**9])
+def test_the_tip_offered_is_the_configured_one(chain, settings, tip):
+    from django.db import transaction
+
+    from chain.services import chain_call_enqueue, platform_account
+
+    settings.CHAIN_PRIORITY_FEE_WEI = tip  # 0 on a permissioned chain with zero gas price
+    with transaction.atomic():
+        tx = chain_call_enqueue(signer=platform_account(), contract="FinancingRegistry", function="registerDeclaration",
+                                args=["0x" + f"{tip + 77:064x}", 1000])
+    relay_run()
+    tx.refresh_from_db()
+    assert tx.status == "confirmed"
+    sent = client.web3().eth.get_transaction(tx.tx_hash)
+    assert sent["maxPriorityFeePerGas"] == tip
+    assert sent["maxFeePerGas"] >= tip
+
+
 def test_keys_are_encrypted_at_rest(chain):
     from eth_account import Account
 
@@ -106,3 +124,41 @@ def test_keys_are_encrypted_at_rest(chain):
     assert bytes(decrypted.key) not in bytes(account.encrypted_key)
     assert decrypted.key.hex() not in bytes(account.encrypted_key).hex()
     assert "encrypted_key" not in repr(account) and decrypted.key.hex() not in repr(account)
+
+
+def test_a_signer_the_node_refuses_holds_only_its_own_writes(chain, settings):
+    from django.db import transaction
+
+    from chain.services import chain_call_enqueue, platform_account
+    from oversight.models import Alert
+    from tests.support.factories import make_org
+
+    bank = make_org("bank")
+    relay_run()
+    settings.CHAIN_DEV_FUNDING = False  # as outside dev: nobody tops the account up
+    w3 = client.web3()
+    w3.provider.make_request("anvil_setBalance", [bank.chain_account.address, "0x0"])
+    with transaction.atomic():
+        # Any account may deploy a contract: a write that only the missing funds can stop.
+        held = chain_call_enqueue(signer=bank.chain_account, contract="MemberRegistry",
+                                  function=ChainTransaction.DEPLOY, args=[bank.chain_account.address])
+        other = chain_call_enqueue(signer=platform_account(), contract="FinancingRegistry",
+                                   function="registerDeclaration", args=["0x" + "cd" * 32, 5])
+    for _ in range(2):
+        report = relay_run()
+        assert any(bank.chain_account.address in error for error in report.errors)
+    held.refresh_from_db()
+    other.refresh_from_db()
+    assert other.status == "confirmed"  # the platform's write went through
+    assert held.status == "signed" and held.nonce is not None  # waits, signed once
+    alert = Alert.objects.get(kind="chain_signer_blocked")  # one open alert, not one per run
+    assert alert.data["address"] == bank.chain_account.address and bank.pk in alert.visible_to
+    assert "nsufficient funds" in alert.data["error"]
+
+    # Funded, the same signed bytes go out: same nonce, same hash, no second signature.
+    w3.provider.make_request("anvil_setBalance", [bank.chain_account.address, hex(10**20)])
+    nonce, tx_hash = held.nonce, held.tx_hash
+    assert relay_run().errors == []
+    held.refresh_from_db()
+    assert (held.status, held.nonce, held.tx_hash, held.attempts) == ("confirmed", nonce, tx_hash, 1)
+    assert w3.eth.get_transaction_count(bank.chain_account.address) == nonce + 1

@@ -154,6 +154,10 @@ CHAIN_CONFIRMATIONS = env.int("CHAIN_CONFIRMATIONS", default=0)
 CHAIN_INDEXER_CHUNK_BLOCKS = env.int("CHAIN_INDEXER_CHUNK_BLOCKS", default=500)
 CHAIN_INDEXER_REREAD_BLOCKS = env.int("CHAIN_INDEXER_REREAD_BLOCKS", default=5)
 CHAIN_RELAY_BATCH = env.int("CHAIN_RELAY_BATCH", default=50)
+# The tip offered per gas (EIP-1559); the fee cap is twice the latest base fee plus the tip. On a
+# permissioned chain with zero gas price set it to 0: transactions then cost nothing and the chain
+# accounts need no balance.
+CHAIN_PRIORITY_FEE_WEI = env.int("CHAIN_PRIORITY_FEE_WEI", default=10**9)
 # A private key the operator supplies for the platform account instead of generating one.
 CHAIN_PLATFORM_PRIVATE_KEY = env("CHAIN_PLATFORM_PRIVATE_KEY", default="")
 

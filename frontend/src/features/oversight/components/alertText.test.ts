@@ -28,6 +28,13 @@ describe("alert wording", () => {
     );
   });
 
+  it("names the chain account the node refuses", () => {
+    const blocked = alert("chain_signer_blocked", { address: "0xAbC0000000000000000000000000000000000001" });
+    expect(alertText(t, blocked, percent)).toBe(
+      "The chain node refuses the transactions of 0xAbC0000000000000000000000000000000000001; its writes wait.",
+    );
+  });
+
   it("words a stalled anchoring from where it stopped and how long it waited, in both languages", () => {
     const stalled = alert("audit_anchoring_stalled", { first_seq: 4097, waited_seconds: 725, batched: false });
     expect(alertText(t, stalled, percent)).toBe("Audit events from 4097 have waited 12 min to be anchored on chain.");

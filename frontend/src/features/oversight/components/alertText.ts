@@ -36,6 +36,8 @@ export function alertText(t: TFunction, alert: Alert, percent: (share: string) =
       });
     case "audit_verification_failed":
       return t("alerts.text.audit_verification_failed", { seq: s("first_bad_seq"), reason: s("reason") });
+    case "chain_signer_blocked":
+      return t("alerts.text.chain_signer_blocked", { address: s("address") });
     case "chain_write_failed":
       return t("alerts.text.chain_write_failed", { code: s("error_code") });
     default:

@@ -98,3 +98,33 @@ def test_health_without_a_chain_is_503(settings):
     assert response.status_code == 503
     assert response.json()["chain"]["ok"] is False
     assert response.json()["database"] is True
+
+
+def test_bootstrap_operator_creates_the_first_operator_who_can_then_onboard(monkeypatch, capsys):
+    monkeypatch.setenv("BOOTSTRAP_PASSWORD", "first-operator-pass-2026")
+    call_command("bootstrap_operator", "--username", "ops-admin", "--name", "Guangxi Platform Operations")
+    operator = Organization.objects.get(kind="operator")
+    assert operator.name == "Guangxi Platform Operations"
+    user = User.objects.get(username="ops-admin")
+    assert user.organization == operator and user.check_password("first-operator-pass-2026")
+    assert ChainAccount.objects.filter(organization=operator).count() == 1
+    assert AuditEvent.objects.filter(type="organization.onboarded", object_id=str(operator.pk)).count() == 1
+    assert str(operator.chain_account.address) in capsys.readouterr().out
+    # The new operator onboards a bank through the API.
+    api = auth(APIClient(), user)
+    created = api.post("/api/organizations/", {"kind": "bank", "name": "Bank Co", "bic": "BKCHCNBJ480",
+                                               "admin_user": {"username": "bank-admin", "password": "long-enough-pass-1"}},
+                       format="json")
+    assert created.status_code == 201, created.json()
+    # Only once.
+    with pytest.raises(CommandError, match="exists already"):
+        call_command("bootstrap_operator", "--username", "ops-admin-2")
+    assert Organization.objects.filter(kind="operator").count() == 1
+
+
+def test_bootstrap_operator_refuses_a_weak_password_and_writes_nothing(monkeypatch):
+    monkeypatch.setenv("BOOTSTRAP_PASSWORD", "short")
+    with pytest.raises(CommandError, match="too weak"):
+        call_command("bootstrap_operator", "--username", "ops-admin")
+    assert not Organization.objects.filter(kind="operator").exists()
+    assert not User.objects.filter(username="ops-admin").exists()

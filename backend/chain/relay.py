@@ -563,6 +563,44 @@ def _mark_failed(tx: ChainTransaction, code: str, message: str) -> None:
     tx.error_code = code
 
 
+def outbox_watch(*, now=None) -> list:
+    """Raise `chain_write_stuck` (one open alert per account) when an entry signed more than
+    CHAIN_STUCK_SECONDS ago still has no receipt: the node dropped it, refuses it, or its nonce was
+    used by another transaction (a key used elsewhere, a database restored behind the chain). Read
+    only: the relay keeps resending. Returns the alerts raised or still open."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Min
+
+    from oversight.services import alert_raise
+
+    now = now or timezone.now()
+    since = now - timedelta(seconds=settings.CHAIN_STUCK_SECONDS)
+    stuck = (
+        ChainTransaction.objects.filter(status__in=IN_FLIGHT, signed_at__lt=since)
+        .values("signer_id", "signer__address", "signer__organization_id")
+        .annotate(count=Count("id"), first_nonce=Min("nonce"), oldest=Min("signed_at"))
+        .order_by("signer__address")
+    )
+    alerts = []
+    for row in stuck:
+        address = row["signer__address"]
+        minutes = int((now - row["oldest"]).total_seconds()) // 60
+        alerts.append(alert_raise(
+            kind="chain_write_stuck",
+            severity="high",
+            message=f"{row['count']} chain write(s) of {address} from nonce {row['first_nonce']} have had no "
+                    f"receipt for {minutes} min.",
+            subject_type="chain_account",
+            subject_id=row["signer_id"],
+            visible_to=[row["signer__organization_id"]],
+            data={"address": address, "count": row["count"], "first_nonce": row["first_nonce"],
+                  "waiting_since": row["oldest"].isoformat()},
+            dedupe_key=f"chain_write_stuck:{address}",
+        ))
+    return alerts
+
+
 def _ensure_dev_funds(w3: Web3, address: str) -> None:
     if not settings.CHAIN_DEV_FUNDING:
         return

@@ -162,3 +162,42 @@ def test_a_signer_the_node_refuses_holds_only_its_own_writes(chain, settings):
     held.refresh_from_db()
     assert (held.status, held.nonce, held.tx_hash, held.attempts) == ("confirmed", nonce, tx_hash, 1)
     assert w3.eth.get_transaction_count(bank.chain_account.address) == nonce + 1
+
+
+def test_an_entry_without_a_receipt_for_too_long_raises_one_alert_per_account(chain, settings):
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from chain.relay import outbox_watch
+    from chain.services import chain_call_enqueue, platform_account
+    from oversight.models import Alert
+    from workers.celery_app import app
+
+    settings.CHAIN_STUCK_SECONDS = 600
+    platform = platform_account()
+    with transaction.atomic():
+        txs = [chain_call_enqueue(signer=platform, contract="FinancingRegistry", function="registerDeclaration",
+                                  args=["0x" + f"{i + 900:064x}", 5]) for i in range(3)]
+    relay_run()
+    assert outbox_watch() == []  # all confirmed
+    # Two entries signed 20 minutes ago that the node never mined (the state a dropped transaction, or a
+    # nonce used by another transaction, leaves behind).
+    now = timezone.now()
+    ChainTransaction.objects.filter(pk__in=[txs[1].pk, txs[2].pk]).update(status="sent", signed_at=now - timedelta(minutes=20))
+    ChainTransaction.objects.filter(pk=txs[0].pk).update(status="sent", signed_at=now - timedelta(minutes=2))  # young
+    alerts = outbox_watch(now=now)
+    assert len(alerts) == 1
+    alert = alerts[0]
+    assert alert.kind == "chain_write_stuck" and alert.severity == "high"
+    txs[1].refresh_from_db()
+    assert alert.data["address"] == platform.address and alert.data["count"] == 2
+    assert alert.data["first_nonce"] == min(t.nonce for t in ChainTransaction.objects.filter(pk__in=[txs[1].pk, txs[2].pk]))
+    assert "for 20 min" in alert.message
+    assert outbox_watch(now=now)[0].pk == alert.pk  # one open alert per account
+    assert Alert.objects.filter(kind="chain_write_stuck").count() == 1
+    # The relay finds the receipts (they were mined after all): nothing is stuck any more.
+    relay_run()
+    assert outbox_watch(now=now) == []
+    assert app.amqp.router.route({}, "oversight.watch_outbox")["queue"].name == "celery"

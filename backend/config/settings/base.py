@@ -158,6 +158,8 @@ CHAIN_RELAY_BATCH = env.int("CHAIN_RELAY_BATCH", default=50)
 # permissioned chain with zero gas price set it to 0: transactions then cost nothing and the chain
 # accounts need no balance.
 CHAIN_PRIORITY_FEE_WEI = env.int("CHAIN_PRIORITY_FEE_WEI", default=10**9)
+# A signed entry without a receipt after this long raises `chain_write_stuck`.
+CHAIN_STUCK_SECONDS = env.int("CHAIN_STUCK_SECONDS", default=600)
 # A private key the operator supplies for the platform account instead of generating one.
 CHAIN_PLATFORM_PRIVATE_KEY = env("CHAIN_PLATFORM_PRIVATE_KEY", default="")
 

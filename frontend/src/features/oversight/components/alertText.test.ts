@@ -35,6 +35,15 @@ describe("alert wording", () => {
     );
   });
 
+  it("says which account's writes have no receipt, from which nonce, since when", () => {
+    const stuck = alert("chain_write_stuck", {
+      address: "0xAbC0000000000000000000000000000000000002", count: 2, first_nonce: 41, waiting_since: "2026-11-26T05:40:12.5+00:00",
+    });
+    expect(alertText(t, stuck, percent)).toBe(
+      "2 chain write(s) of 0xAbC0000000000000000000000000000000000002 from nonce 41 have had no receipt since 2026-11-26 05:40.",
+    );
+  });
+
   it("words a stalled anchoring from where it stopped and how long it waited, in both languages", () => {
     const stalled = alert("audit_anchoring_stalled", { first_seq: 4097, waited_seconds: 725, batched: false });
     expect(alertText(t, stalled, percent)).toBe("Audit events from 4097 have waited 12 min to be anchored on chain.");

@@ -38,6 +38,13 @@ export function alertText(t: TFunction, alert: Alert, percent: (share: string) =
       return t("alerts.text.audit_verification_failed", { seq: s("first_bad_seq"), reason: s("reason") });
     case "chain_signer_blocked":
       return t("alerts.text.chain_signer_blocked", { address: s("address") });
+    case "chain_write_stuck":
+      return t("alerts.text.chain_write_stuck", {
+        count: s("count"),
+        address: s("address"),
+        nonce: s("first_nonce"),
+        since: s("waiting_since").slice(0, 16).replace("T", " "),
+      });
     case "chain_write_failed":
       return t("alerts.text.chain_write_failed", { code: s("error_code") });
     default:

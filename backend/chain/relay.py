@@ -17,10 +17,11 @@ import os
 import signal
 import zlib
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from web3 import Web3
 
@@ -218,14 +219,13 @@ def _relay_signer(w3: Web3, network: ChainNetwork, signer_id, report: RelayRepor
 
     A node that refuses this signer's transactions (no funds for gas, ...) stops this signer only:
     its entries wait (signed ones are sent again later, the same bytes) and the others go on."""
+    signer = ChainAccount.objects.get(pk=signer_id)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [_advisory_key(signer_id)])
         if not cursor.fetchone()[0]:
             return False
     moved = False
-    signer = None
     try:
-        signer = ChainAccount.objects.get(pk=signer_id)
         account = keys.signing_account(signer.encrypted_key, signer.address)
         _ensure_dev_funds(w3, signer.address)
         while True:
@@ -479,8 +479,7 @@ def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport) -> N
     """After a crash: confirm what was mined, resend what was not (the same stored bytes), signer by
     signer: one the node refuses does not hold up the others."""
     in_flight = list(
-        ChainTransaction.objects.filter(network=network, status__in=IN_FLIGHT).select_related("signer")
-        .order_by("signer_id", "nonce")
+        ChainTransaction.objects.filter(network=network, status__in=IN_FLIGHT).order_by("signer_id", "nonce")
     )
     waiting = _confirm_many(w3, in_flight, report)
     by_signer: dict = {}
@@ -491,14 +490,14 @@ def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport) -> N
             _broadcast_many(w3, txs, report)
             _confirm_many(w3, txs, report)
         except ChainRPCError as exc:
-            _signer_blocked(txs[0].signer, exc, report)
+            _signer_blocked(txs[0].signer, exc, report)  # the signer is read only when it happens
 
 
-def _signer_blocked(signer: ChainAccount | None, exc: Exception, report: RelayReport) -> None:
+def _signer_blocked(signer: ChainAccount, exc: Exception, report: RelayReport) -> None:
     """The node refuses this signer's transactions: say so once (one open alert per account)."""
     from oversight.services import alert_raise
 
-    address = signer.address if signer is not None else "?"
+    address = signer.address
     report.errors.append(f"{address}: {exc}")
     logger.warning("chain writes of %s are held: %s", address, exc)
     alert_raise(
@@ -506,8 +505,8 @@ def _signer_blocked(signer: ChainAccount | None, exc: Exception, report: RelayRe
         severity="high",
         message=f"The node refuses the transactions of chain account {address} (its writes wait): {str(exc)[:300]}",
         subject_type="chain_account",
-        subject_id=signer.pk if signer is not None else "",
-        visible_to=[signer.organization_id] if signer is not None else [],
+        subject_id=signer.pk,
+        visible_to=[signer.organization_id],
         data={"address": address, "error": str(exc)[:500]},
         dedupe_key=f"chain_signer_blocked:{address}",
     )
@@ -568,10 +567,6 @@ def outbox_watch(*, now=None) -> list:
     CHAIN_STUCK_SECONDS ago still has no receipt: the node dropped it, refuses it, or its nonce was
     used by another transaction (a key used elsewhere, a database restored behind the chain). Read
     only: the relay keeps resending. Returns the alerts raised or still open."""
-    from datetime import timedelta
-
-    from django.db.models import Count, Min
-
     from oversight.services import alert_raise
 
     now = now or timezone.now()

@@ -41,7 +41,7 @@ class IdempotentDispatchMixin:
 class DetailFiltersOnlyWhenAskedMixin:
     """One object's lookup (retrieve, a transition such as approve) without query parameters skips the
     filter backends: with nothing to filter on, django-filter would still build and validate its
-    form on every such request (~1.5 ms). With query parameters they apply, as before."""
+    form on every such request (0.6 ms measured). With query parameters they apply, as before."""
 
     def filter_queryset(self, queryset):
         if getattr(self, "detail", False) and not self.request.query_params:

@@ -55,14 +55,16 @@ def _transition(financing: Financing, to: str) -> None:
     financing.status = to
 
 
-def _lock_financing(financing: Financing, *, with_receivable: bool = False) -> Financing:
+def _lock_financing(financing: Financing, *, for_approval: bool = False) -> Financing:
     # of=self: the joined organizations are read, not locked (locking them serialized every
     # transition of one bank, and of one exporter, behind each other). An approval also locks the
-    # receivable, in the same statement (the financing's row first, as every path takes them).
-    related = ["bank__chain_account", "bank__chain_record__chain_tx", "exporter"]
-    locked = ("self", "receivable") if with_receivable else ("self",)
-    return (Financing.objects.select_for_update(of=locked)
-            .select_related(*related, *(["receivable"] if with_receivable else []))
+    # receivable, in the same statement (the financing's row first, as every path takes them), and
+    # reads the bank's registration entry its chain record depends on.
+    if not for_approval:
+        return (Financing.objects.select_for_update(of=("self",)).select_related("bank__chain_account", "exporter")
+                .get(pk=financing.pk))
+    return (Financing.objects.select_for_update(of=("self", "receivable"))
+            .select_related("bank__chain_account", "bank__chain_record__chain_tx", "exporter", "receivable")
             .get(pk=financing.pk))
 
 
@@ -132,7 +134,7 @@ def financing_approve(*, bank_user, financing: Financing, amount: Decimal | None
         _check_scale(amount, financing.currency)
     try:
         with transaction.atomic():
-            financing = _lock_financing(financing, with_receivable=True)
+            financing = _lock_financing(financing, for_approval=True)
             _transition(financing, S.APPROVED)
             amount = financing.requested_amount if amount is None else amount
             if amount > financing.requested_amount:
@@ -248,7 +250,7 @@ def _enqueue(financing: Financing, function: str, args: list, *, replaces=None) 
     return chain_call_enqueue(
         signer=_bank_signer(financing), contract="FinancingRegistry", function=function,
         args=[uuid_to_bytes32(financing.pk), *args], subject_type="financing", subject_id=financing.pk,
-        depends_on=[financing.record_tx, financing.chain_tx], replaces=replaces,
+        depends_on=[financing.record_tx_id, financing.chain_tx_id], replaces=replaces,  # ids: no reads
     )
 
 

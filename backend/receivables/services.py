@@ -135,7 +135,6 @@ def receivable_submit(
                 allocations.append(ReceivableAllocation.objects.create(receivable=receivable, declaration=declaration,
                                                                        amount=request.amount))
                 Declaration.objects.filter(pk=declaration.pk).update(allocated_amount=F("allocated_amount") + request.amount)
-                declaration.allocated_amount += request.amount
             # The response shows these rows: no second read of them.
             attach_prefetched(receivable, "allocations", allocations)
             if duplicates:

@@ -74,7 +74,7 @@ def test_lookups_share_the_authorization_and_a_revocation_waits_for_them(anvil_n
         assert second_outcome["value"].access.outcome == CreditAccess.Outcome.SERVED
 
         # A revocation waits until the lookup in flight has committed: PostgreSQL shows its
-        # session waiting on a row lock (not a timing guess).
+        # session waiting on a lock (the authorization's advisory lock; not a timing guess).
         pids = []
 
         def revoke():

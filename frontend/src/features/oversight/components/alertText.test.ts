@@ -40,7 +40,7 @@ describe("alert wording", () => {
       address: "0xAbC0000000000000000000000000000000000002", count: 2, first_nonce: 41, waiting_since: "2026-11-26T05:40:12.5+00:00",
     });
     expect(alertText(t, stuck, percent)).toBe(
-      "2 chain write(s) of 0xAbC0000000000000000000000000000000000002 from nonce 41 have had no receipt since 2026-11-26 05:40.",
+      "2 chain write(s) of 0xAbC0000000000000000000000000000000000002 from nonce 41 have had no receipt since 2026-11-26 05:40 UTC.",
     );
   });
 

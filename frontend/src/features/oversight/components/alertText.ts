@@ -43,7 +43,7 @@ export function alertText(t: TFunction, alert: Alert, percent: (share: string) =
         count: s("count"),
         address: s("address"),
         nonce: s("first_nonce"),
-        since: s("waiting_since").slice(0, 16).replace("T", " "),
+        since: s("waiting_since").slice(0, 16).replace("T", " "), // the server's ISO time, in UTC
       });
     case "chain_write_failed":
       return t("alerts.text.chain_write_failed", { code: s("error_code") });

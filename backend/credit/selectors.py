@@ -131,17 +131,18 @@ def _basic(exporter: Organization) -> dict[str, Any]:
     }
 
 
-# The transaction-credit figures in one statement (one round trip, no ORM compilation on the lookup
-# path): three JSON arrays of small grouped rows, folded in Python below. Sums travel as text, so
-# money stays Decimal.
-_TRANSACTION_CREDIT_SQL = """
+# The figures of the transaction-credit and regulatory-credit scopes in one statement (one round
+# trip, no ORM compilation on the lookup path): four JSON arrays of small grouped rows, folded in
+# Python below; a scope not asked for is not computed (a CASE evaluates its subquery only when
+# taken). Sums and amounts travel as text, so money stays Decimal.
+_PROFILE_SQL = """
 SELECT
-  (SELECT COALESCE(json_agg(d ORDER BY d.month, d.currency), '[]')
+  CASE WHEN %(transaction)s THEN (SELECT COALESCE(json_agg(d ORDER BY d.month, d.currency), '[]')
      FROM (SELECT to_char(export_date, 'YYYY-MM') AS month, currency, count(*) AS n, sum(fob_value)::text AS fob_value
              FROM {declaration}
             WHERE exporter_id = %(exporter)s AND export_date >= %(data_from)s AND export_date <= %(data_to)s
-            GROUP BY 1, 2) d),
-  (SELECT COALESCE(json_agg(x ORDER BY x.currency), '[]')
+            GROUP BY 1, 2) d) END,
+  CASE WHEN %(transaction)s THEN (SELECT COALESCE(json_agg(x ORDER BY x.currency), '[]')
      FROM (SELECT currency, count(*) AS n, sum(amount)::text AS amount,
                   -- days from export to receipt: the value date minus the earliest export date among
                   -- the declarations behind the receipt's receivable
@@ -154,15 +155,22 @@ SELECT
                      FROM {receipt} receipt JOIN {receivable} receivable ON receivable.id = receipt.receivable_id
                     WHERE receivable.exporter_id = %(exporter)s
                       AND receipt.value_date >= %(data_from)s AND receipt.value_date <= %(data_to)s) dated
-            GROUP BY currency) x),
-  (SELECT COALESCE(json_agg(f), '[]')
+            GROUP BY currency) x) END,
+  CASE WHEN %(transaction)s THEN (SELECT COALESCE(json_agg(f), '[]')
      FROM (SELECT currency, status, last_repaid_on <= due_date AS on_time, count(*) AS n,
                   sum(approved_amount)::text AS approved, sum(repaid_amount)::text AS repaid
              FROM {financing}
             WHERE exporter_id = %(exporter)s AND applied_at >= %(applied_from)s AND applied_at < %(applied_before)s
-            GROUP BY 1, 2, 3) f)
+            GROUP BY 1, 2, 3) f) END,
+  CASE WHEN %(regulatory)s THEN (SELECT COALESCE(json_agg(p ORDER BY p.decided_on DESC, p.created_at DESC), '[]')
+     FROM (SELECT penalty.id, penalty.decided_on, imposer.name AS imposed_by, penalty.amount::text AS amount,
+                  penalty.currency, penalty.reason, penalty.reference, penalty.created_at
+             FROM {penalty} penalty JOIN {organization} imposer ON imposer.id = penalty.imposed_by_id
+            WHERE penalty.exporter_id = %(exporter)s
+              AND penalty.decided_on >= %(data_from)s AND penalty.decided_on <= %(data_to)s) p) END
 """.format(declaration=Declaration._meta.db_table, allocation=ReceivableAllocation._meta.db_table,
-           receipt=FxReceipt._meta.db_table, receivable=Receivable._meta.db_table, financing=Financing._meta.db_table)
+           receipt=FxReceipt._meta.db_table, receivable=Receivable._meta.db_table, financing=Financing._meta.db_table,
+           penalty=Penalty._meta.db_table, organization=Organization._meta.db_table)
 
 
 def _decimal(text: str | None) -> Decimal:
@@ -264,13 +272,19 @@ def _financing_history(groups: list[dict[str, Any]]) -> dict[str, Any]:
     return {**totals, "by_currency": by_currency}
 
 
-def _transaction_credit(exporter: Organization, data_from: dt.date, data_to: dt.date) -> dict[str, Any]:
+def _profile_rows(exporter: Organization, data_from: dt.date, data_to: dt.date, *, transaction: bool,
+                  regulatory: bool) -> tuple:
+    """(declarations, receipts, financings, penalties) rows; None for a scope not asked for."""
     applied_from, applied_before = _day_bounds(data_from, data_to)
     with connection.cursor() as cursor:
-        cursor.execute(_TRANSACTION_CREDIT_SQL, {
+        cursor.execute(_PROFILE_SQL, {
             "exporter": exporter.pk, "data_from": data_from, "data_to": data_to,
-            "applied_from": applied_from, "applied_before": applied_before})
-        declarations, receipts, financings = cursor.fetchone()
+            "applied_from": applied_from, "applied_before": applied_before,
+            "transaction": transaction, "regulatory": regulatory})
+        return cursor.fetchone()
+
+
+def _transaction_credit(declarations, receipts, financings, data_from: dt.date, data_to: dt.date) -> dict[str, Any]:
     by_month = _declarations_by_month(declarations)
     fx_receipts, average_days = _fx_receipts(receipts, by_month)
     return {
@@ -282,22 +296,20 @@ def _transaction_credit(exporter: Organization, data_from: dt.date, data_to: dt.
     }
 
 
-def _regulatory_credit(exporter: Organization, data_from: dt.date, data_to: dt.date) -> dict[str, Any]:
-    penalties = Penalty.objects.select_related("imposed_by").filter(
-        exporter=exporter, decided_on__gte=data_from, decided_on__lte=data_to
-    )
+def _regulatory_credit(exporter: Organization, penalties, data_from: dt.date, data_to: dt.date) -> dict[str, Any]:
+    """Penalties decided in the period, newest first, with who imposed them."""
     return {
         "period": _period(data_from, data_to),
         "safe_classification": exporter.safe_classification,
         "penalties": [
             {
-                "id": str(p.pk),
-                "decided_on": p.decided_on.isoformat(),
-                "imposed_by": p.imposed_by.name,
-                "amount": _money(p.amount, p.currency) if p.amount is not None else None,
-                "currency": p.currency,
-                "reason": p.reason,
-                "reference": p.reference,
+                "id": p["id"],
+                "decided_on": p["decided_on"],
+                "imposed_by": p["imposed_by"],
+                "amount": _money(Decimal(p["amount"]), p["currency"]) if p["amount"] is not None else None,
+                "currency": p["currency"],
+                "reason": p["reason"],
+                "reference": p["reference"],
             }
             for p in penalties
         ],
@@ -309,8 +321,12 @@ def credit_profile(*, exporter: Organization, scopes: list[str], data_from: dt.d
     report: dict[str, Any] = {}
     if Scope.BASIC in scopes:
         report[Scope.BASIC] = _basic(exporter)
-    if Scope.TRANSACTION_CREDIT in scopes:
-        report[Scope.TRANSACTION_CREDIT] = _transaction_credit(exporter, data_from, data_to)
-    if Scope.REGULATORY_CREDIT in scopes:
-        report[Scope.REGULATORY_CREDIT] = _regulatory_credit(exporter, data_from, data_to)
+    transaction, regulatory = Scope.TRANSACTION_CREDIT in scopes, Scope.REGULATORY_CREDIT in scopes
+    if transaction or regulatory:
+        declarations, receipts, financings, penalties = _profile_rows(
+            exporter, data_from, data_to, transaction=transaction, regulatory=regulatory)
+        if transaction:
+            report[Scope.TRANSACTION_CREDIT] = _transaction_credit(declarations, receipts, financings, data_from, data_to)
+        if regulatory:
+            report[Scope.REGULATORY_CREDIT] = _regulatory_credit(exporter, penalties, data_from, data_to)
     return report

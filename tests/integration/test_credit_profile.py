@@ -280,6 +280,13 @@ def test_a_narrower_period_changes_the_figures_accordingly(world):
     assert report["transaction_credit"] == expected_transaction_credit(history, world.exporter, data_from, data_to)
     amounts = [p["amount"] for p in report["regulatory_credit"]["penalties"]]
     assert amounts == ["50000.00"]
+    # Every field of the entry, read independently from the row.
+    penalty = Penalty.objects.get(exporter=world.exporter, amount=Decimal("50000"),
+                                  decided_on__gte=data_from, decided_on__lte=data_to)
+    assert report["regulatory_credit"]["penalties"] == [{
+        "id": str(penalty.pk), "decided_on": penalty.decided_on.isoformat(), "imposed_by": world.regulator.name,
+        "amount": "50000.00", "currency": "CNY", "reason": "Late FX receipt reporting", "reference": penalty.reference,
+    }]
 
 
 def test_query_count_does_not_grow_with_tens_of_thousands_of_declarations(world):

@@ -28,17 +28,14 @@ class LocalCustomsDataSource:
     def lookup(self, numbers: list[str]) -> dict[str, CustomsRecord]:
         from customs.models import Declaration
 
-        rows = Declaration.objects.filter(number__in=numbers).select_related("exporter")
+        # Plain tuples in the record's field order: no model instances, no ordering, for a lookup made
+        # on every receivable submission.
+        rows = (Declaration.objects.filter(number__in=numbers).order_by()
+                .values_list("number", "exporter__uscc", "export_date", "currency", "fob_value", "destination_country"))
         return {
-            d.number: CustomsRecord(
-                number=d.number,
-                exporter_uscc=d.exporter.uscc or "",
-                export_date=d.export_date,
-                currency=d.currency,
-                fob_value=d.fob_value,
-                destination_country=d.destination_country,
-            )
-            for d in rows
+            number: CustomsRecord(number=number, exporter_uscc=uscc or "", export_date=export_date, currency=currency,
+                                  fob_value=fob_value, destination_country=destination_country)
+            for number, uscc, export_date, currency, fob_value, destination_country in rows
         }
 
 

@@ -63,9 +63,6 @@ def receivable_submit(
         raise _field_error("declarations", "A declaration may appear only once.")
     if sum((d.amount for d in declarations), Decimal(0)) != amount:
         raise _field_error("declarations", "The declaration amounts must add up to the receivable amount.")
-    if Receivable.objects.filter(exporter=exporter, invoice_number=invoice_number).exists():
-        raise BusinessConflict("duplicate_receivable", "This invoice is already submitted as a receivable.",
-                               details={"invoice_number": invoice_number})
 
     # The declaration check, through the customs adapter.
     records = customs_data_source().lookup(numbers)
@@ -113,6 +110,8 @@ def receivable_submit(
             )
             duplicates = [pk for pk, _ in matches]
             duplicate_count = matches[0][1] if matches else 0
+            # A second submission of the invoice is refused by the unique constraint (below), not by a
+            # check before: the constraint decides races anyway, and a read first cost every submission.
             receivable = Receivable.objects.create(
                 exporter=exporter,
                 invoice_number=invoice_number,

@@ -5,6 +5,8 @@ import type { TFunction } from "i18next";
  * The ones the portals' forms can meet are recognised here, by their exact wording, and worded in the
  * reader's language; any other message is shown as the server wrote it. The order matters where one
  * wording contains another ("At most 10.00 remains on this declaration." before "At most 10.00.").
+ * tests/integration/test_field_messages_contract.py provokes every wording here through the API and
+ * fails when the server's sentence no longer matches, or when an entry has no probe.
  */
 const KNOWN: [RegExp, string][] = [
   // Django REST framework's own

@@ -127,13 +127,42 @@ def _server(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def _wrk(url: str, script: str, token: str, seconds: int, work: Path, delay_ms: float = 0, **extra: str) -> dict:
+def _cpu_seconds(server_pid: int) -> dict[int, tuple[str, float]]:
+    """CPU time (user + system) so far of the gunicorn master and its workers, and of every PostgreSQL
+    process: {pid: (kind, seconds)}. Read from /proc; empty where there is none (not Linux)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    found = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        pid, ppid = int(entry.name), int(fields[1])
+        kind = "server" if server_pid in (pid, ppid) else "postgres" if command.startswith("postgres") else None
+        if kind:
+            found[pid] = (kind, (int(fields[11]) + int(fields[12])) / tick)
+    return found
+
+
+def _wrk(url: str, script: str, token: str, seconds: int, work: Path, delay_ms: float = 0, server_pid: int = 0,
+         **extra: str) -> dict:
     out = work / f"wrk-{time.monotonic_ns()}.json"
     env = {**os.environ, "BENCH_LUA_DIR": str(LUA), "BENCH_TOKEN": token, "BENCH_OUT": str(out),
            "BENCH_DELAY_MS": str(delay_ms), "BENCH_THREADS": str(THREADS), **extra}
+    before = _cpu_seconds(server_pid) if server_pid else {}
     subprocess.run(["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--latency",
                     "-s", str(LUA / script), url], env=env, check=True, capture_output=True, timeout=seconds + 60)
-    return json.loads(out.read_text())
+    figures = json.loads(out.read_text())
+    if server_pid and figures["requests"]:
+        # What one request costs in CPU, on the server and in PostgreSQL (processes that lived through
+        # the run; the machine's other PostgreSQL clients are idle during the benchmark). With both on
+        # these cores, throughput at saturation is about cores / (server + postgres).
+        spent = {"server": 0.0, "postgres": 0.0}
+        for pid, (kind, cpu) in _cpu_seconds(server_pid).items():
+            spent[kind] += cpu - before.get(pid, (kind, 0.0))[1]
+        figures["cpu_ms_per_request"] = {kind: round(cpu * 1000 / figures["requests"], 2) for kind, cpu in spent.items()}
+    return figures
 
 
 def _half_rate_delay(max_rps: float) -> float:
@@ -176,13 +205,13 @@ def _run(anvil, work: Path, seconds: int, pool: int, workers: int) -> dict:
         # Each endpoint is warmed up first (WARMUP_SECONDS at full rate, not recorded): a fresh worker's
         # first requests open its database and broker connections and fill Django's caches.
         _wrk(f"{base}/api/me/", "get.lua", tokens["exporter_token"], WARMUP_SECONDS, work)
-        trivial_max = _wrk(f"{base}/api/me/", "get.lua", tokens["exporter_token"], seconds, work)
+        trivial_max = _wrk(f"{base}/api/me/", "get.lua", tokens["exporter_token"], seconds, work, server_pid=server.pid)
         trivial_half = _wrk(f"{base}/api/me/", "get.lua", tokens["exporter_token"], HALF_RATE_SECONDS, work,
                             delay_ms=_half_rate_delay(trivial_max["rps"]))
         results["trivial_get_me"] = {"saturation": trivial_max, "half_rate": trivial_half}
         lookup_url = base + tokens["lookup_path"]
         _wrk(lookup_url, "get.lua", tokens["bank_token"], WARMUP_SECONDS, work)
-        lookup_max = _wrk(lookup_url, "get.lua", tokens["bank_token"], seconds, work)
+        lookup_max = _wrk(lookup_url, "get.lua", tokens["bank_token"], seconds, work, server_pid=server.pid)
         lookup_half = _wrk(lookup_url, "get.lua", tokens["bank_token"], HALF_RATE_SECONDS, work,
                            delay_ms=_half_rate_delay(lookup_max["rps"]))
         results["credit_lookup"] = {
@@ -199,7 +228,7 @@ def _run(anvil, work: Path, seconds: int, pool: int, workers: int) -> dict:
             url = f"{base}/api/receivables/" if script == "receivable.lua" else base
             extra = {"BENCH_DECLARATIONS": str(work / "declarations.txt"), "BENCH_RUN": run_id}
             _wrk(url, script, token, WARMUP_SECONDS, work, **{**extra, "BENCH_RUN": run_id + "w"}, **files[2])
-            saturation = _wrk(url, script, token, seconds, work, **extra, **files[0])
+            saturation = _wrk(url, script, token, seconds, work, server_pid=server.pid, **extra, **files[0])
             half = _wrk(url, script, token, HALF_RATE_SECONDS, work, delay_ms=_half_rate_delay(saturation["rps"]),
                         **{**extra, "BENCH_RUN": run_id + "h"}, **files[1])
             results[name] = {

@@ -74,9 +74,12 @@ def chain_call_enqueue(
         subject_id=str(subject_id),
         replaces=replaces,
     )
-    deps = [d for d in depends_on if d is not None]
+    # One INSERT of the links (the related manager's add() reads the existing links first, a query a
+    # new entry, which has none, does not need).
+    deps = dict.fromkeys(getattr(d, "pk", d) for d in depends_on if d is not None)
     if deps:
-        tx.depends_on.add(*deps)
+        link = ChainTransaction.depends_on.through
+        link.objects.bulk_create([link(from_chaintransaction_id=tx.pk, to_chaintransaction_id=dep) for dep in deps])
     transaction.on_commit(_kick_relay)
     return tx
 

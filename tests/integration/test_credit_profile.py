@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from credit.models import Penalty
+from credit.serializers import CreditReportSerializer
 from credit.tests.helpers import ALL_SCOPES, CreditWorld
 from customs.models import Declaration
 from financing.models import Financing, FxReceipt, Repayment
@@ -248,6 +249,7 @@ def test_profile_figures_equal_independent_sums_and_stay_in_the_period(world):
     assert expected["financing"]["repaid_on_time"] and expected["financing"]["repaid_late"]
     assert expected["financing"]["overdue"] and expected["financing"]["written_off"]
     assert report["transaction_credit"] == expected
+    assert CreditReportSerializer(report).data == report
 
     assert report["basic"] == {
         "organization": {"id": str(world.exporter.pk), "name": world.exporter.name, "uscc": world.exporter.uscc,
@@ -280,6 +282,9 @@ def test_a_narrower_period_changes_the_figures_accordingly(world):
     assert report["transaction_credit"] == expected_transaction_credit(history, world.exporter, data_from, data_to)
     amounts = [p["amount"] for p in report["regulatory_credit"]["penalties"]]
     assert amounts == ["50000.00"]
+    # The lookup returns the selector's report as it is; the serializer that documents it in the schema
+    # would give back the very same JSON (no key added, dropped or reformatted).
+    assert CreditReportSerializer(report).data == report
     # Every field of the entry, read independently from the row.
     penalty = Penalty.objects.get(exporter=world.exporter, amount=Decimal("50000"),
                                   decided_on__gte=data_from, decided_on__lte=data_to)

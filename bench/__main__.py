@@ -68,6 +68,12 @@ def headline() -> list[str]:
         trivial = api["trivial_get_me"]
         rows.append(("API: trivial GET /api/me/ (baseline)", f"{trivial['saturation']['rps']} rps; p99 at half rate "
                      f"{trivial['half_rate']['p99_ms']} ms{_cpu(trivial)}", "", ""))
+        for name, what in (("floor_audited_write", "one audit event"),
+                           ("floor_chain_recorded_write", "signer read, outbox entry, audit event")):
+            if name in api:
+                r = api[name]
+                rows.append((f"API: floor, the least a write does ({what})", f"{r['saturation']['rps']} rps = "
+                             f"{r['throughput_vs_trivial']:.1%} of trivial{_cpu(r)}", "", ""))
         for name in ("receivable_submission", "financing_approval", "credit_lookup"):
             if name in api:
                 r = api[name]

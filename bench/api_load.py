@@ -191,8 +191,9 @@ def _run(anvil, work: Path, seconds: int, pool: int, workers: int) -> dict:
     manage(setup_env, "chain_deploy")
     manage(setup_env, "seed_demo")
     tokens = _prepare(setup_env, work, pool)
+    # Production settings plus one URL, the floor endpoint (bench/floor): the platform's URL conf is untouched.
     serve_env = bench_env(
-        DATABASE, DJANGO_SETTINGS_MODULE="config.settings.production", DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DATABASE, DJANGO_SETTINGS_MODULE="bench.floor.settings", DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         FINGERPRINT_KEY="dev-fingerprint-key-for-bench-only-xxxxxxxxxxxx".replace("dev-", "bench-"),
         CHAIN_KEY_ENCRYPTION_KEYS=Fernet.generate_key().decode(), SECURE_SSL_REDIRECT="false",
         DJANGO_ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING", CHAIN_RPC_URL=anvil.url)
@@ -209,6 +210,14 @@ def _run(anvil, work: Path, seconds: int, pool: int, workers: int) -> dict:
         trivial_half = _wrk(f"{base}/api/me/", "get.lua", tokens["exporter_token"], HALF_RATE_SECONDS, work,
                             delay_ms=_half_rate_delay(trivial_max["rps"]))
         results["trivial_get_me"] = {"saturation": trivial_max, "half_rate": trivial_half}
+        # The floor: the least a write does on this server (bench/floor), beside the same baseline. Every
+        # chain-recorded write pays the "chain" floor before its own business.
+        for mode, label in (("audit", "floor_audited_write"), ("chain", "floor_chain_recorded_write")):
+            url = f"{base}/api/bench-floor/?mode={mode}"
+            _wrk(url, "floor.lua", tokens["exporter_token"], WARMUP_SECONDS, work, BENCH_PATH=f"/api/bench-floor/?mode={mode}")
+            floor = _wrk(url, "floor.lua", tokens["exporter_token"], seconds, work, server_pid=server.pid,
+                         BENCH_PATH=f"/api/bench-floor/?mode={mode}")
+            results[label] = {"saturation": floor, "throughput_vs_trivial": round(floor["rps"] / trivial_max["rps"], 3)}
         lookup_url = base + tokens["lookup_path"]
         _wrk(lookup_url, "get.lua", tokens["bank_token"], WARMUP_SECONDS, work)
         lookup_max = _wrk(lookup_url, "get.lua", tokens["bank_token"], seconds, work, server_pid=server.pid)
@@ -238,7 +247,9 @@ def _run(anvil, work: Path, seconds: int, pool: int, workers: int) -> dict:
                 "meets_throughput": saturation["rps"] / trivial_max["rps"] >= 0.40,
                 "meets_p99": half["p99_ms"] <= 150,
             }
-        figures = {"server": f"gunicorn, {workers} sync workers, production settings",
+        figures = {"server": f"gunicorn, {workers} sync workers, production settings (plus the floor endpoint's URL)",
+                   "floor": "POST /api/bench-floor/ (bench/floor): authenticate, validate one field, append an audit "
+                            "event; 'chain' also reads the caller's chain account and writes an outbox entry",
                    "load": f"wrk -t{THREADS} -c{CONNECTIONS}: -d{seconds}s at saturation, -d{HALF_RATE_SECONDS}s at half rate",
                    "warmup": f"{WARMUP_SECONDS} s per endpoint at full rate before its measured runs, not recorded",
                    "note": "the Celery worker is not running during the load; outbox rows accumulate", **results}

@@ -1,0 +1,8 @@
+"""The floor of a write on this server, for the API benchmark only (never in the platform's URL conf).
+
+`POST /api/bench-floor/` does the least a write of the platform can do: authenticate, validate one
+field, and in one transaction append an audit event (`?mode=audit`), or also read the caller's chain
+account and write an outbox entry for the chain (`?mode=chain`: what every chain-recorded write needs
+before its own business). Measured beside GET /api/me/ on the same server, it shows how much of a
+write's budget is left for its business.
+"""

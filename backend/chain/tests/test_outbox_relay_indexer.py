@@ -200,3 +200,47 @@ def test_an_entry_without_a_receipt_for_too_long_raises_one_alert_per_account(ch
     relay_run()
     assert outbox_watch(now=now) == []
     assert app.amqp.router.route({}, "oversight.watch_outbox")["queue"].name == "celery"
+
+
+@pytest.mark.parametrize("stalled_seconds", [0, 5.0])
+def test_on_a_dev_node_sent_transactions_left_unmined_get_a_block(chain, settings, stalled_seconds):
+    """Anvil's automine can leave ready transactions in its pool (foundry-rs/foundry#10122). Here the
+    node mines nothing (automine off, as the bug looks from outside): after CHAIN_DEV_MINE_STALLED_SECONDS
+    the relay mines a block on the dev node; with 0 (as outside dev) it only waits."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from chain.services import chain_call_enqueue, platform_account
+
+    settings.CHAIN_DEV_MINE_STALLED_SECONDS = stalled_seconds
+    w3 = client.web3()
+    relay_run()  # nothing else in flight
+    w3.provider.make_request("evm_setAutomine", [False])
+    try:
+        with transaction.atomic():
+            tx = chain_call_enqueue(signer=platform_account(), contract="FinancingRegistry",
+                                    function="registerDeclaration", args=["0x" + f"{int(stalled_seconds) + 91:064x}", 7])
+        relay_run()
+        tx.refresh_from_db()
+        assert tx.status == ChainTransaction.Status.SENT  # in the node's pool, not mined
+        relay_run()  # sent just now: not yet stalled, nothing is mined
+        tx.refresh_from_db()
+        assert tx.status == ChainTransaction.Status.SENT
+        # As if the transaction had waited past the limit.
+        ChainTransaction.objects.filter(pk=tx.pk).update(updated_at=timezone.now() - timedelta(seconds=60))
+        relay_run()
+        tx.refresh_from_db()
+        if stalled_seconds:
+            assert tx.status == ChainTransaction.Status.CONFIRMED
+            assert w3.eth.get_transaction_receipt(tx.tx_hash)["status"] == 1
+        else:
+            assert tx.status == ChainTransaction.Status.SENT
+            assert w3.eth.get_transaction(tx.tx_hash)["blockNumber"] is None
+    finally:
+        w3.provider.make_request("evm_setAutomine", [True])
+    if not stalled_seconds:  # automine on again mines what waited
+        relay_run()
+        tx.refresh_from_db()
+        assert tx.status == ChainTransaction.Status.CONFIRMED

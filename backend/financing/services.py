@@ -25,7 +25,7 @@ from common.prefetch import attach_prefetched
 from customs.models import Declaration
 from financing.models import BlockedAttempt, Financing, FxReceipt, Repayment, Reservation
 from organizations.models import Organization
-from organizations.services import member_registration_tx
+from organizations.services import member_registration_tx_id
 from oversight.models import Alert
 from oversight.services import alert_raise
 from receivables.models import Receivable, ReceivableAllocation
@@ -58,12 +58,12 @@ def _lock_financing(financing: Financing, *, for_approval: bool = False) -> Fina
     # of=self: the joined organizations are read, not locked (locking them serialized every
     # transition of one bank, and of one exporter, behind each other). An approval also locks the
     # receivable, in the same statement (the financing's row first, as every path takes them), and
-    # reads the bank's registration entry its chain record depends on.
+    # reads which registration entry of the bank its chain record depends on (the id, not the entry).
     if not for_approval:
         return (Financing.objects.select_for_update(of=("self",)).select_related("bank__chain_account", "exporter")
                 .get(pk=financing.pk))
     return (Financing.objects.select_for_update(of=("self", "receivable"))
-            .select_related("bank__chain_account", "bank__chain_record__chain_tx", "exporter", "receivable")
+            .select_related("bank__chain_account", "bank__chain_record", "exporter", "receivable")
             .get(pk=financing.pk))
 
 
@@ -244,7 +244,7 @@ def _bank_signer(financing: Financing):
 
 
 def _enqueue_record(financing: Financing, reservations: list[Reservation], *, replaces=None) -> ChainTransaction:
-    deps = [member_registration_tx(financing.bank), *(r.declaration.chain_tx_id for r in reservations)]
+    deps = [member_registration_tx_id(financing.bank), *(r.declaration.chain_tx_id for r in reservations)]
     return chain_call_enqueue(
         signer=_bank_signer(financing), contract="FinancingRegistry", function="recordFinancing",
         args=[uuid_to_bytes32(financing.pk), [r.declaration.fingerprint for r in reservations],

@@ -118,6 +118,17 @@ def member_registration_tx(organization: Organization) -> ChainTransaction | Non
     return record.chain_tx if record else None
 
 
+def member_registration_tx_id(organization: Organization):
+    """The id of the organization's latest registration write, what a dependency needs: read with the
+    organization when the caller loaded it (`select_related("...chain_record")`), else one query."""
+    if Organization.chain_record.is_cached(organization):
+        try:
+            return organization.chain_record.chain_tx_id
+        except OrganizationChainRecord.DoesNotExist:
+            return None
+    return OrganizationChainRecord.objects.filter(organization=organization).values_list("chain_tx_id", flat=True).first()
+
+
 def members_replay() -> int:
     """After a chain reset: register every organization's account again."""
     count = 0

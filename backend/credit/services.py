@@ -103,7 +103,7 @@ def _revoke_enqueue(authorization: CreditAuthorization, *, after: Iterable[Chain
         args=[authorization.digest],
         subject_type="credit_authorization",
         subject_id=authorization.pk,
-        depends_on=[authorization.grant_tx, *after],
+        depends_on=[authorization.grant_tx_id, *after],  # by id: no read
         replaces=replaces,
     )
 
@@ -116,7 +116,7 @@ def _access_enqueue(access: CreditAccess, authorization: CreditAuthorization, *,
         args=[authorization.digest, uuid_to_bytes32(access.pk), access.scope_mask],
         subject_type="credit_access",
         subject_id=access.pk,
-        depends_on=[authorization.grant_tx],
+        depends_on=[authorization.grant_tx_id],  # by id: no read
         replaces=replaces,
     )
 
@@ -230,7 +230,7 @@ def _lock_authorization(authorization_id) -> CreditAuthorization | None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", _authorization_lock_key(authorization_id))
     return (
         CreditAuthorization.objects.select_for_update(of=("self",))
-        .select_related("exporter__chain_account", "bank__chain_account", "grant_tx")
+        .select_related("exporter__chain_account", "bank__chain_account")
         .filter(pk=authorization_id)
         .first()
     )
@@ -246,9 +246,10 @@ def _share_lock_authorization(authorization_id) -> CreditAuthorization | None:
     exporter, its chain account and registration entry, and the bank's chain account: what a served
     lookup needs, in one query.
 
-    That query joins eight relations, each along a foreign key from the one authorization row; with
-    PostgreSQL's exhaustive join search, planning it took ~2.5 ms for ~0.1 ms of execution (measured
-    with EXPLAIN on the benchmark's data), the largest part of a lookup's database time. The order
+    That query joins seven relations, each along a foreign key from the one authorization row; with
+    PostgreSQL's exhaustive join search, planning it (with the grant's entry, eight) took ~2.5 ms for
+    ~0.1 ms of execution (EXPLAIN on the benchmark's data), the largest part of a lookup's database
+    time. The grant's entry is not read: the access record depends on it by id. The order
     written (the authorization, then what it points to) is the plan, so the lock statement also sets
     `join_collapse_limit` to 1 for the rest of this transaction, whose other statements join at most
     two relations.
@@ -258,7 +259,7 @@ def _share_lock_authorization(authorization_id) -> CreditAuthorization | None:
                        _authorization_lock_key(authorization_id))
     return (
         CreditAuthorization.objects.select_related(
-            "exporter__chain_account", "exporter__chain_record__chain_tx", "bank__chain_account", "grant_tx")
+            "exporter__chain_account", "exporter__chain_record__chain_tx", "bank__chain_account")
         .filter(pk=authorization_id)
         .first()
     )

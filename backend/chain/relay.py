@@ -504,7 +504,8 @@ def _dev_mine_stalled(w3: Web3, waiting: list[ChainTransaction]) -> bool:
     if not limit:
         return False
     cutoff = timezone.now() - timedelta(seconds=limit)
-    if not any(tx.status == ChainTransaction.Status.SENT and tx.updated_at <= cutoff for tx in waiting):
+    # Signed and sent in one relay pass: the signing time is the sending time (`outbox_watch` reads it too).
+    if not any(tx.status == ChainTransaction.Status.SENT and tx.signed_at <= cutoff for tx in waiting):
         return False
     if not w3.client_version.lower().startswith("anvil"):
         return False

@@ -1,7 +1,8 @@
 """Reads of the credit scenario: who sees which authorizations and lookups, and the credit profile.
 
 The profile's figures are SQL aggregates (grouped by month, currency, status), folded in Python: one
-statement for the transaction credit whatever the number of declarations, receipts or financings.
+statement for the transaction-credit and regulatory-credit scopes whatever the number of
+declarations, receipts, financings or penalties.
 """
 
 from __future__ import annotations

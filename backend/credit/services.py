@@ -28,7 +28,7 @@ from credit import signing
 from credit.models import CreditAccess, CreditAuthorization, Penalty, Scope
 from credit.selectors import credit_profile
 from organizations.models import Organization, User
-from organizations.services import member_registration_tx
+from organizations.services import member_registration_tx_id
 
 REGISTRY = "AuthorizationRegistry"
 NOT_YET_MINED = (ChainTransaction.Status.PENDING, ChainTransaction.Status.SIGNED, ChainTransaction.Status.SENT)
@@ -87,7 +87,7 @@ def _grant_enqueue(authorization: CreditAuthorization, *, replaces=None) -> Chai
         args=[signing.contract_struct(authorization.typed_data), authorization.signature],
         subject_type="credit_authorization",
         subject_id=authorization.pk,
-        depends_on=[member_registration_tx(authorization.exporter), member_registration_tx(authorization.bank)],
+        depends_on=[member_registration_tx_id(authorization.exporter), member_registration_tx_id(authorization.bank)],
         replaces=replaces,
     )
 

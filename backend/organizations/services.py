@@ -106,26 +106,31 @@ def member_register_enqueue(*, organization: Organization, account, replaces=Non
     return tx
 
 
+def _loaded_chain_record(organization: Organization) -> tuple[bool, OrganizationChainRecord | None]:
+    """(loaded, record): the registration record as the caller's select_related read it, if it did."""
+    if not Organization.chain_record.is_cached(organization):
+        return False, None
+    try:
+        return True, organization.chain_record
+    except OrganizationChainRecord.DoesNotExist:
+        return True, None
+
+
 def member_registration_tx(organization: Organization) -> ChainTransaction | None:
     """The organization's latest registration write; read with the organization when the caller
     loaded it (`select_related("...chain_record__chain_tx")`), else one query."""
-    if Organization.chain_record.is_cached(organization):
-        try:
-            return organization.chain_record.chain_tx
-        except OrganizationChainRecord.DoesNotExist:
-            return None
-    record = OrganizationChainRecord.objects.filter(organization=organization).select_related("chain_tx").first()
+    loaded, record = _loaded_chain_record(organization)
+    if not loaded:
+        record = OrganizationChainRecord.objects.filter(organization=organization).select_related("chain_tx").first()
     return record.chain_tx if record else None
 
 
 def member_registration_tx_id(organization: Organization):
-    """The id of the organization's latest registration write, what a dependency needs: read with the
-    organization when the caller loaded it (`select_related("...chain_record")`), else one query."""
-    if Organization.chain_record.is_cached(organization):
-        try:
-            return organization.chain_record.chain_tx_id
-        except OrganizationChainRecord.DoesNotExist:
-            return None
+    """The id of that write, all a dependency needs: from what the caller loaded
+    (`select_related("...chain_record")`), else one query that reads no transaction row."""
+    loaded, record = _loaded_chain_record(organization)
+    if loaded:
+        return record.chain_tx_id if record else None
     return OrganizationChainRecord.objects.filter(organization=organization).values_list("chain_tx_id", flat=True).first()
 
 

@@ -188,7 +188,7 @@ def probes():
 
 def test_every_wording_in_the_table_has_a_probe():
     keys = [key for _, key in TABLE_ENTRIES]
-    assert len(keys) == len(set(keys)) == 33
+    assert len(keys) == len(set(keys)), "a key twice in the table"
     assert sorted(keys) == sorted(key for key, _, _ in PROBES)
 
 

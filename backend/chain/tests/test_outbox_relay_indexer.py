@@ -229,7 +229,7 @@ def test_on_a_dev_node_sent_transactions_left_unmined_get_a_block(chain, setting
         tx.refresh_from_db()
         assert tx.status == ChainTransaction.Status.SENT
         # As if the transaction had waited past the limit.
-        ChainTransaction.objects.filter(pk=tx.pk).update(updated_at=timezone.now() - timedelta(seconds=60))
+        ChainTransaction.objects.filter(pk=tx.pk).update(signed_at=timezone.now() - timedelta(seconds=60))
         relay_run()
         tx.refresh_from_db()
         if stalled_seconds:

@@ -482,8 +482,6 @@ def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport) -> N
         ChainTransaction.objects.filter(network=network, status__in=IN_FLIGHT).order_by("signer_id", "nonce")
     )
     waiting = _confirm_many(w3, in_flight, report)
-    if waiting and _dev_mine_stalled(w3, waiting):
-        waiting = _confirm_many(w3, waiting, report)
     by_signer: dict = {}
     for tx in waiting:
         by_signer.setdefault(tx.signer_id, []).append(tx)
@@ -493,26 +491,6 @@ def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport) -> N
             _confirm_many(w3, txs, report)
         except ChainRPCError as exc:
             _signer_blocked(txs[0].signer, exc, report)  # the signer is read only when it happens
-
-
-def _dev_mine_stalled(w3: Web3, waiting: list[ChainTransaction]) -> bool:
-    """On a dev node only (Anvil, CHAIN_DEV_MINE_STALLED_SECONDS > 0): when sent transactions have
-    waited that long without a receipt, mine a block. Anvil's automine can leave ready transactions
-    in its pool after a burst (foundry-rs/foundry#10122), and resending them changes nothing ("already
-    imported"). A real chain is never asked to mine. Returns whether a block was mined."""
-    limit = settings.CHAIN_DEV_MINE_STALLED_SECONDS
-    if not limit:
-        return False
-    cutoff = timezone.now() - timedelta(seconds=limit)
-    # Signed and sent in one relay pass: the signing time is the sending time (`outbox_watch` reads it too).
-    if not any(tx.status == ChainTransaction.Status.SENT and tx.signed_at <= cutoff for tx in waiting):
-        return False
-    if not w3.client_version.lower().startswith("anvil"):
-        return False
-    w3.provider.make_request("evm_mine", [])
-    logger.warning("the dev node left %d sent transaction(s) unmined for over %s s: mined a block",
-                   len(waiting), limit)
-    return True
 
 
 def _signer_blocked(signer: ChainAccount, exc: Exception, report: RelayReport) -> None:

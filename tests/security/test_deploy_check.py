@@ -117,9 +117,6 @@ def test_demo_data_and_debug_cannot_be_switched_on_in_production():
     assert debug.returncode == 0 and debug.stdout.strip() == "False"
     dev_funding = settings_value("CHAIN_DEV_FUNDING", CHAIN_DEV_FUNDING="true")
     assert dev_funding.returncode == 0 and dev_funding.stdout.strip() == "False"
-    # Nor asking the chain to mine (a dev node's stall breaker).
-    dev_mining = settings_value("CHAIN_DEV_MINE_STALLED_SECONDS", CHAIN_DEV_MINE_STALLED_SECONDS="5")
-    assert dev_mining.returncode == 0 and dev_mining.stdout.strip() == "0"
 
 
 def test_a_weak_fingerprint_key_is_refused():

@@ -160,11 +160,6 @@ CHAIN_RELAY_BATCH = env.int("CHAIN_RELAY_BATCH", default=50)
 CHAIN_PRIORITY_FEE_WEI = env.int("CHAIN_PRIORITY_FEE_WEI", default=10**9)
 # A signed entry without a receipt after this long raises `chain_write_stuck`.
 CHAIN_STUCK_SECONDS = env.int("CHAIN_STUCK_SECONDS", default=600)
-# Dev chains only (Anvil): Anvil's automine can leave ready transactions in its pool unmined after a
-# burst (foundry-rs/foundry#10122; seen with 200 signed writes in flight). When our sent transactions
-# have waited this long and the node is Anvil, the relay mines a block (evm_mine). 0 turns it off; it
-# is off outside dev and tests, where nobody but the chain decides what is mined.
-CHAIN_DEV_MINE_STALLED_SECONDS = env.float("CHAIN_DEV_MINE_STALLED_SECONDS", default=0)
 # A private key the operator supplies for the platform account instead of generating one.
 CHAIN_PLATFORM_PRIVATE_KEY = env("CHAIN_PLATFORM_PRIVATE_KEY", default="")
 

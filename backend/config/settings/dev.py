@@ -7,7 +7,6 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 PLATFORM_ENV = "dev"
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=True)
 CHAIN_DEV_FUNDING = env.bool("CHAIN_DEV_FUNDING", default=True)
-CHAIN_DEV_MINE_STALLED_SECONDS = env.float("CHAIN_DEV_MINE_STALLED_SECONDS", default=5.0)
 # A fixed dev key so that `make run` restarts can decrypt what earlier runs stored.
 CHAIN_KEY_ENCRYPTION_KEYS = env.list(
     "CHAIN_KEY_ENCRYPTION_KEYS", default=["ZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE="]

@@ -12,7 +12,6 @@ PLATFORM_ENV = "production"
 DEBUG = False
 DEMO_DATA_ALLOWED = False
 CHAIN_DEV_FUNDING = False
-CHAIN_DEV_MINE_STALLED_SECONDS = 0
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith(("dev-", "django-insecure")):

@@ -38,6 +38,21 @@ def _field_error(field: str, message: str, code: str = "invalid") -> ApiError:
     return ApiError(code, message, status_code=400, details={field: [message]})
 
 
+def _duplicate(invoice_number: str) -> BusinessConflict:
+    return BusinessConflict("duplicate_receivable", "This invoice is already submitted as a receivable.",
+                            details={"invoice_number": invoice_number})
+
+
+def _refusal(error: ApiError, *, exporter, invoice_number: str) -> ApiError:
+    """What to refuse a submission with once its declarations are refused: `duplicate_receivable` if
+    the invoice is already a receivable (the usual cause when a resubmission finds its declarations
+    used up, by its own first submission), else the declarations' error. Read on refusal paths only:
+    an accepted submission is decided by the unique constraint at its insert."""
+    if Receivable.objects.filter(exporter=exporter, invoice_number=invoice_number).exists():
+        return _duplicate(invoice_number)
+    return error
+
+
 # How many earlier receivables with the same buyer, amount and due date a submission names (the
 # newest); the alert counts them all.
 DUPLICATES_NAMED = 20
@@ -71,11 +86,13 @@ def receivable_submit(
         record = records.get(request.number)
         if record is None or record.exporter_uscc != exporter.uscc:
             # Another exporter's declaration is reported exactly like a missing one.
-            raise ApiError("unknown_declaration", f"Declaration {request.number} is not one of your customs declarations.",
-                           status_code=400, details={f"declarations[{index}].number": ["Unknown declaration."]})
+            raise _refusal(ApiError("unknown_declaration", f"Declaration {request.number} is not one of your customs declarations.",
+                                    status_code=400, details={f"declarations[{index}].number": ["Unknown declaration."]}),
+                           exporter=exporter, invoice_number=invoice_number)
         if record.currency != currency:
-            raise ApiError("currency_mismatch", f"Declaration {request.number} is in {record.currency}, not {currency}.",
-                           status_code=400, details={f"declarations[{index}].number": [f"Declared in {record.currency}."]})
+            raise _refusal(ApiError("currency_mismatch", f"Declaration {request.number} is in {record.currency}, not {currency}.",
+                                    status_code=400, details={f"declarations[{index}].number": [f"Declared in {record.currency}."]}),
+                           exporter=exporter, invoice_number=invoice_number)
         check_items.append({"number": record.number, "exporter_match": True, "currency_match": True,
                             "export_date": record.export_date.isoformat(), "fob_value": format(record.fob_value, "f"),
                             "destination_country": record.destination_country})
@@ -92,12 +109,12 @@ def receivable_submit(
                 declaration = by_number[request.number]
                 room = declaration.fob_value - declaration.allocated_amount
                 if request.amount > room:
-                    raise BusinessConflict(
+                    raise _refusal(BusinessConflict(
                         "declaration_value_exceeded",
                         f"Declaration {request.number} can back only {room} {currency} more.",
                         details={f"declarations[{index}].amount": [f"At most {room} remains on this declaration."],
                                  "number": request.number, "remaining": format(room, "f")},
-                    )
+                    ), exporter=exporter, invoice_number=invoice_number)
             for item, request in zip(check_items, declarations):
                 item["allocated_before"] = format(by_number[request.number].allocated_amount, "f")
                 item["allocated"] = format(request.amount, "f")
@@ -112,6 +129,7 @@ def receivable_submit(
             duplicate_count = matches[0][1] if matches else 0
             # A second submission of the invoice is refused by the unique constraint (below), not by a
             # check before: the constraint decides races anyway, and a read first cost every submission.
+            # (A refused one is checked for it first: `_refusal`.)
             receivable = Receivable.objects.create(
                 exporter=exporter,
                 invoice_number=invoice_number,
@@ -165,8 +183,8 @@ def receivable_submit(
             )
     except IntegrityError as exc:
         if violated_constraint(exc) not in ("receivables_receivable_unique_invoice", "receivables_receivable_unique_fingerprint"):
-            raise BusinessConflict("declaration_value_exceeded", "A declaration cannot back more than its FOB value.") from exc
+            raise _refusal(BusinessConflict("declaration_value_exceeded", "A declaration cannot back more than its FOB value."),
+                           exporter=exporter, invoice_number=invoice_number) from exc
         # A concurrent submission of the same invoice won the unique constraint.
-        raise BusinessConflict("duplicate_receivable", "This invoice is already submitted as a receivable.",
-                               details={"invoice_number": invoice_number}) from exc
+        raise _duplicate(invoice_number) from exc
     return receivable

@@ -74,6 +74,42 @@ def test_the_same_invoice_twice_is_409(world):
     assert Declaration.objects.get(pk=d.pk).allocated_amount == 1000
 
 
+def test_a_resubmission_that_used_up_its_declaration_is_named_a_duplicate(world):
+    # The usual resubmission: the invoice backed by its whole declaration, sent again (a retry without
+    # an idempotency key). Its declaration has no room left, because of the first submission itself:
+    # the exporter is told the invoice is already submitted, not that the declaration is full.
+    d = world.declaration(fob="1000.00")
+    assert world.submit([(d, "1000.00")], amount="1000.00", invoice="INV-FULL").status_code == 201
+    audited = AuditEvent.objects.count()
+    again = world.submit([(d, "1000.00")], amount="1000.00", invoice="INV-FULL")
+    assert again.status_code == 409
+    assert again.json()["code"] == "duplicate_receivable"
+    assert again.json()["details"] == {"invoice_number": "INV-FULL"}
+    assert Receivable.objects.count() == 1 and AuditEvent.objects.count() == audited
+    assert Declaration.objects.get(pk=d.pk).allocated_amount == 1000
+    # Another invoice on the full declaration is still told the declaration is full.
+    other = world.submit([(d, "1000.00")], amount="1000.00", invoice="INV-OTHER")
+    assert other.status_code == 409 and other.json()["code"] == "declaration_value_exceeded"
+
+
+@pytest.mark.parametrize("problem", ["unknown_declaration", "currency_mismatch"])
+def test_a_resubmission_with_refused_declarations_is_named_a_duplicate(world, problem):
+    d = world.declaration(fob="5000.00")
+    assert world.submit([(d, "1000.00")], amount="1000.00", invoice="INV-7").status_code == 201
+    if problem == "unknown_declaration":
+        wrong = world.declaration(exporter=world.exporter2, fob="1000.00")
+        first_alone = world.submit([(wrong, "1000.00")], amount="1000.00", invoice="INV-NEW")
+        again = world.submit([(wrong, "1000.00")], amount="1000.00", invoice="INV-7")
+    else:
+        wrong = world.declaration(fob="1000.00", currency="EUR")
+        first_alone = world.submit([(wrong, "1000.00")], amount="1000.00", invoice="INV-NEW", currency="USD")
+        again = world.submit([(wrong, "1000.00")], amount="1000.00", invoice="INV-7", currency="USD")
+    assert first_alone.status_code == 400 and first_alone.json()["code"] == problem
+    assert again.status_code == 409 and again.json()["code"] == "duplicate_receivable"
+    assert Receivable.objects.count() == 1
+    assert Declaration.objects.get(pk=wrong.pk).allocated_amount == 0
+
+
 def test_too_many_decimals_for_the_currency(world):
     d = world.declaration(fob="5000.00")
     response = world.submit([(d, "1000.005")], amount="1000.005")

@@ -98,6 +98,12 @@ def headline() -> list[str]:
                          "<= 100 per event" if target else "", _mark(g["gas_per_event"] <= 100) if target else ""))
         for name, gas in chain["gas"].items():
             rows.append((f"Chain: {name.replace('_', ' ')}", f"{gas} gas", "", ""))
+        for name, by_size in chain.get("gas_by_batch_size", {}).items():
+            if name == "note":
+                continue
+            for size, g in by_size.items():
+                rows.append((f"Chain: {name.replace('_', ' ')}, {size} relayed together",
+                             f"{g['gas_per_record']} gas each (min {g['min_gas']}, max {g['max_gas']})", "", ""))
         lag = chain["anchoring_lag"]
         rows.append((f"Chain: anchoring lag at {lag['rate_events_per_s']} events/s", f"p50 {lag['lag_p50_s']} s, "
                      f"p99 {lag['lag_p99_s']} s", "p99 <= 10 s", _mark(lag["meets_target"])))

@@ -99,8 +99,6 @@ def headline() -> list[str]:
         for name, gas in chain["gas"].items():
             rows.append((f"Chain: {name.replace('_', ' ')}", f"{gas} gas", "", ""))
         for name, by_size in chain.get("gas_by_batch_size", {}).items():
-            if name == "note":
-                continue
             for size, g in by_size.items():
                 rows.append((f"Chain: {name.replace('_', ' ')}, {size} relayed together",
                              f"{g['gas_per_record']} gas each (min {g['min_gas']}, max {g['max_gas']})", "", ""))

@@ -213,10 +213,10 @@ def _run(anvil, work: Path, seconds: int, pool: int, workers: int) -> dict:
         # The floor: the least a write does on this server (bench/floor), beside the same baseline. Every
         # chain-recorded write pays the "chain" floor before its own business.
         for mode, label in (("audit", "floor_audited_write"), ("chain", "floor_chain_recorded_write")):
-            url = f"{base}/api/bench-floor/?mode={mode}"
-            _wrk(url, "floor.lua", tokens["exporter_token"], WARMUP_SECONDS, work, BENCH_PATH=f"/api/bench-floor/?mode={mode}")
-            floor = _wrk(url, "floor.lua", tokens["exporter_token"], seconds, work, server_pid=server.pid,
-                         BENCH_PATH=f"/api/bench-floor/?mode={mode}")
+            path = f"/api/bench-floor/?mode={mode}"
+            _wrk(base + path, "floor.lua", tokens["exporter_token"], WARMUP_SECONDS, work, BENCH_PATH=path)
+            floor = _wrk(base + path, "floor.lua", tokens["exporter_token"], seconds, work, server_pid=server.pid,
+                         BENCH_PATH=path)
             results[label] = {"saturation": floor, "throughput_vs_trivial": round(floor["rps"] / trivial_max["rps"], 3)}
         lookup_url = base + tokens["lookup_path"]
         _wrk(lookup_url, "get.lua", tokens["bank_token"], WARMUP_SECONDS, work)

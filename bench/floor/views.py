@@ -28,7 +28,8 @@ class FloorView(PlatformAPIView):
         with transaction.atomic():
             if request.query_params.get("mode") == "chain":
                 signer = ChainAccount.objects.get(organization_id=request.user.organization_id)
-                chain_call_enqueue(signer=signer, contract="AuditAnchor", function="anchor",
+                # A well-formed one-argument call of the registry, as a disbursement writes it.
+                chain_call_enqueue(signer=signer, contract="FinancingRegistry", function="recordDisbursement",
                                    args=[uuid_to_bytes32(subject)], subject_type="bench", subject_id=subject)
             audit_append(event_type="bench.floor", actor=request.user, object_type="bench", object_id=subject,
                          data={"reason": data.validated_data["reason"]})

@@ -18,6 +18,7 @@ from audit.serializers import (
 from audit.verification import audit_log_verify
 from common.filters import IsoDateTimeFilter
 from common.permissions import IsRegulator
+from common.rendering import represent
 from common.views import PlatformAPIView, PlatformViewSet
 
 SEQ_MAX = 2**62
@@ -59,7 +60,7 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfo
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def proof(self, request, seq=None):
         proof = audit_event_proof(user=request.user, seq=int(seq))
-        return Response(AuditProofSerializer(proof).data)
+        return Response(represent(AuditProofSerializer, proof))
 
 
 class AuditVerificationView(PlatformAPIView):
@@ -71,7 +72,7 @@ class AuditVerificationView(PlatformAPIView):
         "standalone verifier does from an export; names the first bad seq and why.",
     )
     def get(self, request):
-        return Response(AuditVerificationSerializer(audit_log_verify()).data)
+        return Response(represent(AuditVerificationSerializer, audit_log_verify()))
 
 
 class AuditExportView(PlatformAPIView):

@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from common.auth import login
+from common.rendering import represent
 from common.views import PlatformAPIView
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class TokenView(PlatformAPIView):
             password=data.validated_data["password"],
             remote_addr=request.META.get("REMOTE_ADDR", ""),
         )
-        return Response(TokenResponseSerializer({"token": token, "expires_at": expires_at}).data)
+        return Response(represent(TokenResponseSerializer, {"token": token, "expires_at": expires_at}))
 
 
 def _check_database() -> bool:

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from common.errors import ApiError
 from common.filters import IsoDateTimeFilter
 from common.permissions import EXPORTER, OPERATOR, REGULATOR, IsBank, IsExporter, role_of, roles
+from common.rendering import represent
 from common.views import PlatformAPIView, PlatformViewSet
 from credit import services
 from credit.models import CreditAccess, CreditAuthorization, Penalty, Scope
@@ -97,7 +98,7 @@ class CreditAuthorizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
             expires_at=v["expires_at"],
         )
         authorization = self.get_queryset().get(pk=authorization.pk)
-        return Response(CreditAuthorizationSerializer(authorization).data, status=status.HTTP_201_CREATED)
+        return Response(represent(CreditAuthorizationSerializer, authorization), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Revoke a credit authorization (its exporter); lookups under it are refused at once.",
@@ -109,7 +110,7 @@ class CreditAuthorizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         authorization = self.get_object()
         services.credit_authorization_revoke(user=request.user, authorization=authorization)
         authorization = self.get_queryset().get(pk=authorization.pk)
-        return Response(CreditAuthorizationSerializer(authorization).data)
+        return Response(represent(CreditAuthorizationSerializer, authorization))
 
     @extend_schema(
         summary="Every lookup made under this authorization, served or refused (its exporter, the regulator).",
@@ -212,4 +213,4 @@ class PenaltyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PlatformV
             reference=v["reference"],
         )
         penalty = self.get_queryset().get(pk=penalty.pk)
-        return Response(PenaltySerializer(penalty).data, status=status.HTTP_201_CREATED)
+        return Response(represent(PenaltySerializer, penalty), status=status.HTTP_201_CREATED)

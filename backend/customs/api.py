@@ -5,6 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from common.permissions import IsOperator
+from common.rendering import represent
 from common.views import PlatformViewSet
 from customs import services
 from customs.models import Declaration
@@ -44,4 +45,4 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platf
         data = DeclarationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         declaration = services.declaration_register(actor=request.user, **data.validated_data)
-        return Response(DeclarationSerializer(declaration).data, status=status.HTTP_201_CREATED)
+        return Response(represent(DeclarationSerializer, declaration), status=status.HTTP_201_CREATED)

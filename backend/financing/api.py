@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from common.errors import ApiError, NotFound
 from common.permissions import BANK, IsBank, IsExporter, role_of
+from common.rendering import represent
 from common.views import PlatformViewSet
 from financing import services
 from financing.models import Financing, FxReceipt
@@ -54,7 +55,7 @@ class FinancingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfor
     TRANSITIONS = frozenset({"approve", "reject", "disburse", "withdraw", "write_off"})
 
     def _respond(self, financing, code=status.HTTP_200_OK):
-        return Response(FinancingSerializer(financings_visible_to(self.request.user).get(pk=financing.pk)).data,
+        return Response(represent(FinancingSerializer, financings_visible_to(self.request.user).get(pk=financing.pk)),
                         status=code)
 
     @extend_schema(request=FinancingApplySerializer, responses={201: FinancingSerializer})
@@ -82,7 +83,7 @@ class FinancingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfor
                                                amount=data.validated_data.get("amount"),
                                                interest_rate=data.validated_data["interest_rate"])
         # Returned with its parties, receivable, reservations and chain entry loaded: no re-read.
-        return Response(FinancingSerializer(financing).data)
+        return Response(represent(FinancingSerializer, financing))
 
     @extend_schema(request=FinancingRejectSerializer, responses=FinancingSerializer)
     @action(detail=True, methods=["post"])
@@ -133,4 +134,4 @@ class FxReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfor
                                              currency=v["currency"], value_date=v["value_date"],
                                              payer_name=v["payer_name"], reference=v["reference"])
         receipt = FxReceipt.objects.select_related("receivable").prefetch_related("repayments").get(pk=receipt.pk)
-        return Response(FxReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+        return Response(represent(FxReceiptSerializer, receipt), status=status.HTTP_201_CREATED)

@@ -5,6 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from common.permissions import IsOperator
+from common.rendering import represent
 from common.views import PlatformAPIView, PlatformViewSet
 from organizations import services
 from organizations.selectors import organizations_visible_to
@@ -51,10 +52,10 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Plat
             admin_password=v["admin_user"]["password"],
         )
         org = organizations_visible_to(request.user).get(pk=org.pk)
-        return Response(OrganizationSerializer(org).data, status=status.HTTP_201_CREATED)
+        return Response(represent(OrganizationSerializer, org), status=status.HTTP_201_CREATED)
 
 
 class MeView(PlatformAPIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
-        return Response(MeSerializer(request.user).data)
+        return Response(represent(MeSerializer, request.user))

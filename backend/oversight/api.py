@@ -13,6 +13,7 @@ from audit.api import AuditEventFilter
 from audit.selectors import audit_events_visible_to
 from common.filters import IsoDateTimeFilter
 from common.permissions import IsRegulator
+from common.rendering import represent
 from common.views import PlatformAPIView, PlatformViewSet
 from financing.models import Financing
 from oversight import services
@@ -43,7 +44,7 @@ class OversightStatsView(PlatformAPIView):
         query.is_valid(raise_exception=True)
         stats = oversight_stats(period_from=query.validated_data.get("period_from"),
                                 period_to=query.validated_data.get("period_to"))
-        return Response(OversightStatsSerializer(stats).data)
+        return Response(represent(OversightStatsSerializer, stats))
 
 
 class AlertFilter(filters.FilterSet):
@@ -81,7 +82,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PlatformVie
         data = AlertAcknowledgeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         alert = services.alert_acknowledge(alert=alert, user=request.user, note=data.validated_data["note"])
-        return Response(AlertSerializer(alert).data)
+        return Response(represent(AlertSerializer, alert))
 
 
 class _CsvExportView(PlatformAPIView):

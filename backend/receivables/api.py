@@ -5,6 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from common.permissions import IsExporter
+from common.rendering import represent
 from common.views import PlatformViewSet
 from receivables.models import Receivable
 from receivables.selectors import receivables_visible_to
@@ -50,5 +51,7 @@ class ReceivableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfo
             due_date=v["due_date"],
             declarations=[AllocationRequest(number=d["number"], amount=d["amount"]) for d in v["declarations"]],
         )
-        # The service returns the receivable with its exporter and allocations loaded: no re-read.
-        return Response(ReceivableSerializer(receivable, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        # The service returns the receivable with its exporter and allocations loaded: no re-read. Without
+        # a request in its context the serializer shows no matching receivables (the regulator's to see),
+        # what the submitting exporter is shown anyway.
+        return Response(represent(ReceivableSerializer, receivable), status=status.HTTP_201_CREATED)

@@ -42,6 +42,7 @@ class FinancingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfor
         if self.action in self.TRANSITIONS:
             # The object is only checked (visible? addressed to this party?); the service locks and
             # re-reads it, and the response is read afresh (`_respond`): no joins, no prefetch here.
+            # The approval does not read it here at all: its service's locked read is the check.
             return rows.select_related(None).prefetch_related(None)
         return rows
 
@@ -76,10 +77,10 @@ class FinancingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfor
     @extend_schema(request=FinancingApproveSerializer, responses=FinancingSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        financing = self.get_object()
         data = FinancingApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        financing = services.financing_approve(bank_user=request.user, financing=financing,
+        # No get_object(): the service reads the financing once, locked, as this bank's (404 otherwise).
+        financing = services.financing_approve(bank_user=request.user, financing_id=pk,
                                                amount=data.validated_data.get("amount"),
                                                interest_rate=data.validated_data["interest_rate"])
         # Returned with its parties, receivable, reservations and chain entry loaded: no re-read.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.utils import timezone
 from audit.services import audit_append
 from chain.models import ChainTransaction
 from chain.services import chain_call_enqueue, replay_takes_over, uuid_to_bytes32
-from common.errors import ApiError, BusinessConflict, violated_constraint
+from common.errors import ApiError, BusinessConflict, NotFound, violated_constraint
 from common.fields import check_money_scale, format_money
 from common.money import to_minor_units
 from common.prefetch import attach_prefetched
@@ -54,17 +55,24 @@ def _transition(financing: Financing, to: str) -> None:
     financing.status = to
 
 
-def _lock_financing(financing: Financing, *, for_approval: bool = False) -> Financing:
+def _lock_financing(financing: Financing) -> Financing:
     # of=self: the joined organizations are read, not locked (locking them serialized every
-    # transition of one bank, and of one exporter, behind each other). An approval also locks the
-    # receivable, in the same statement (the financing's row first, as every path takes them), and
-    # reads which registration entry of the bank its chain record depends on (the id, not the entry).
-    if not for_approval:
-        return (Financing.objects.select_for_update(of=("self",)).select_related("bank__chain_account", "exporter")
-                .get(pk=financing.pk))
-    return (Financing.objects.select_for_update(of=("self", "receivable"))
-            .select_related("bank__chain_account", "bank__chain_record", "exporter", "receivable")
+    # transition of one bank, and of one exporter, behind each other).
+    return (Financing.objects.select_for_update(of=("self",)).select_related("bank__chain_account", "exporter")
             .get(pk=financing.pk))
+
+
+def _lock_for_approval(financing_id, bank_id) -> Financing:
+    """The financing addressed to this bank, read once: locked with its receivable in one statement
+    (the financing's row first, as every path takes them), with what the approval and its response
+    need (the parties, the bank's signer and which registration entry its chain record depends on).
+    Anyone else's financing, or no financing, is 404: the statement is also the visibility check."""
+    try:
+        return (Financing.objects.select_for_update(of=("self", "receivable"))
+                .select_related("bank__chain_account", "bank__chain_record", "exporter", "receivable")
+                .get(pk=financing_id, bank_id=bank_id))
+    except (Financing.DoesNotExist, ValidationError):  # ValidationError: not a UUID
+        raise NotFound() from None
 
 
 def _visible(financing: Financing) -> list:
@@ -128,12 +136,17 @@ class _Shortage(Exception):
         self.available = available
 
 
-def financing_approve(*, bank_user, financing: Financing, amount: Decimal | None, interest_rate: Decimal) -> Financing:
-    if amount is not None:
-        _check_scale(amount, financing.currency)
+def financing_approve(*, bank_user, financing_id, amount: Decimal | None, interest_rate: Decimal) -> Financing:
+    """The addressed bank approves `amount` (default: all requested) of the financing `financing_id`.
+
+    The financing is read once, locked, as this bank's (404 otherwise; `_lock_for_approval`), and
+    returned with its parties, receivable, reservations and chain entry loaded for the response.
+    """
     try:
         with transaction.atomic():
-            financing = _lock_financing(financing, for_approval=True)
+            financing = _lock_for_approval(financing_id, bank_user.organization_id)
+            if amount is not None:
+                _check_scale(amount, financing.currency)
             _transition(financing, S.APPROVED)
             amount = financing.requested_amount if amount is None else amount
             if amount > financing.requested_amount:

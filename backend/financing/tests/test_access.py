@@ -1,5 +1,7 @@
 """Who sees and does what, per endpoint: every role, and other tenants get 404 (existence never leaks)."""
 
+import uuid
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -114,3 +116,39 @@ def test_exporters_are_listed_only_to_banks_they_applied_to(setup):
     assert world.exporter.name not in names("exporter2")
     assert world.bank2.name in names("exporter2")
     assert {world.exporter.name, world.exporter2.name} <= names("regulator")
+
+
+def test_another_banks_approval_is_not_found_and_changes_nothing(setup):
+    # The approval reads the financing once, locked, as the addressed bank's: that read is the
+    # visibility check, so another bank's attempt on an applied financing must write nothing.
+    from audit.models import AuditEvent
+    from chain.models import ChainTransaction
+    from financing.models import Financing, Reservation
+
+    world, d, *_ = setup
+    receivable = world.submit([(world.declaration(fob="3000.00"), "3000.00")], amount="3000.00", invoice="INV-404").json()
+    applied = world.apply(receivable["id"], world.bank, "2000.00").json()
+    events, outbox = AuditEvent.objects.count(), ChainTransaction.objects.count()
+
+    response = world.client(world.bank2).post(f"/api/financings/{applied['id']}/approve/", {"interest_rate": "3.00"},
+                                              format="json")
+
+    unknown = world.client(world.bank2).post(f"/api/financings/{uuid.uuid4()}/approve/", {"interest_rate": "3.00"},
+                                             format="json")
+    assert (response.status_code, unknown.status_code) == (404, 404)
+    assert response.json() == unknown.json() == {"code": "not_found", "message": "Not found.", "details": {}}
+    financing = Financing.objects.get(pk=applied["id"])
+    assert (financing.status, financing.approved_amount, financing.record_tx_id) == ("applied", None, None)
+    assert not Reservation.objects.filter(financing=financing).exists()
+    assert (AuditEvent.objects.count(), ChainTransaction.objects.count()) == (events, outbox)
+    # The addressed bank still can.
+    assert world.client(world.bank).post(f"/api/financings/{applied['id']}/approve/", {"interest_rate": "3.00"},
+                                         format="json").status_code == 200
+
+
+def test_approving_an_id_that_is_not_a_uuid_is_not_found(setup):
+    world, *_ = setup
+    response = world.client(world.bank).post("/api/financings/not-a-uuid/approve/", {"interest_rate": "3.00"},
+                                             format="json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

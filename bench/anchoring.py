@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 from bench.common import percentile
@@ -36,8 +35,6 @@ def gas_per_event(sizes=(1, 10, 100, 512, 1000, 1024)) -> dict:
 
 def anchoring_lag(env: dict, anvil, rate: int = 100, seconds: int = 30) -> dict:
     """A real worker with beat anchors while this process appends `rate` events a second."""
-    from datetime import timedelta
-
     from audit.models import AuditBatch, AuditEvent
     from django.conf import settings
     from tests.support.processes import Worker, wait_until

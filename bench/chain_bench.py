@@ -172,7 +172,7 @@ def gas_by_batch_size(sizes=BATCH_SIZES) -> dict:
                 declarations=[AllocationRequest(number=declaration.number, amount=Decimal("1000.00"))])
             financings.append(financing_apply(exporter_user=exporter_user, receivable=receivable, bank=bank,
                                               amount=Decimal("800.00"), tenor_days=60))
-        approved = [financing_approve(bank_user=bank_user, financing=f, amount=None, interest_rate=Decimal("4.00"))
+        approved = [financing_approve(bank_user=bank_user, financing_id=f.pk, amount=None, interest_rate=Decimal("4.00"))
                     for f in financings]
         records[str(n)] = relayed([f.record_tx_id for f in approved])
 

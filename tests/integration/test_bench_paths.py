@@ -1,0 +1,63 @@
+"""The benchmarks' code paths at their smallest sizes, on the real chain and database.
+
+`make bench` is not part of `make test`; without this, a change of the platform that breaks a
+benchmark (a service's signature, an endpoint's body) shows first when someone measures. Only what
+the benchmarks compute from receipts and rows is checked (real gas, counts, rows written), never a
+time.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rest_framework.test import APIRequestFactory
+
+from audit.models import AuditEvent
+from chain.models import ChainTransaction
+from tests.support.factories import make_org, token_for, user_of
+
+pytestmark = [pytest.mark.chain]
+
+
+@pytest.mark.django_db
+def test_the_chain_benchmark_measures_gas_from_receipts(chain):
+    from bench.chain_bench import gas_by_batch_size, gas_per_record, relay_vs_naive
+
+    relay = relay_vs_naive(count=3)
+    assert relay["transactions"] == 3 and relay["relay_tx_per_s"] > 0 and relay["naive_tx_per_s"] > 0
+
+    gas = gas_per_record()
+    assert 0 < gas["financing_record_1_declarations"] < gas["financing_record_5_declarations"]
+    assert gas["credit_grant"] > 0 and gas["credit_access"] > 0
+
+    by_size = gas_by_batch_size(sizes=(1, 2))
+    for kind in ("financing_record_1_declaration", "credit_access"):
+        assert [by_size[kind][n]["transactions"] for n in ("1", "2")] == [1, 2]
+        for n in ("1", "2"):
+            row = by_size[kind][n]
+            assert 0 < row["min_gas"] <= row["gas_per_record"] <= row["max_gas"]
+    # One record costs the same alone as measured on its own (same contract call, same shape).
+    assert by_size["financing_record_1_declaration"]["1"]["min_gas"] == pytest.approx(
+        gas["financing_record_1_declarations"], rel=0.01)
+    assert not ChainTransaction.objects.exclude(status="confirmed").filter(function="recordFinancing").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode,outbox", [("audit", 0), ("chain", 1)])
+def test_the_api_benchmarks_floor_endpoint_writes_what_it_claims(mode, outbox):
+    from bench.floor.views import FloorView
+
+    exporter = make_org("exporter")
+    events, entries = AuditEvent.objects.count(), ChainTransaction.objects.count()
+    request = APIRequestFactory().post(f"/api/bench-floor/?mode={mode}", json.dumps({"reason": "floor"}),
+                                       content_type="application/json",
+                                       HTTP_AUTHORIZATION=f"Bearer {token_for(user_of(exporter))}")
+    response = FloorView.as_view()(request)
+    assert response.status_code == 201, response.data
+    assert AuditEvent.objects.count() == events + 1
+    assert AuditEvent.objects.order_by("-seq").first().object_id == response.data["id"]
+    assert ChainTransaction.objects.count() == entries + outbox
+    if outbox:
+        entry = ChainTransaction.objects.order_by("-created_at").first()
+        assert (entry.function, entry.subject_id) == ("recordDisbursement", response.data["id"])

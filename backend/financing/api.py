@@ -34,17 +34,16 @@ class FinancingFilter(filters.FilterSet):
 
 
 class FinancingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PlatformViewSet):
+    """Transitions (approve, reject, disburse, withdraw, write off) do not read the financing here:
+    each service reads it once, locked, filtered on the acting bank or exporter, and answers 404 for
+    anyone else's (the same as for an unknown id). A body is validated first, which says nothing of
+    the object."""
+
     serializer_class = FinancingSerializer
     filterset_class = FinancingFilter
 
     def get_queryset(self):
-        rows = financings_visible_to(self.request.user)
-        if self.action in self.TRANSITIONS:
-            # The object is only checked (visible? addressed to this party?); the service locks and
-            # re-reads it, and the response is read afresh (`_respond`): no joins, no prefetch here.
-            # The approval does not read it here at all: its service's locked read is the check.
-            return rows.select_related(None).prefetch_related(None)
-        return rows
+        return financings_visible_to(self.request.user)
 
     def get_permissions(self):
         if self.action in ("create", "withdraw"):
@@ -52,8 +51,6 @@ class FinancingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfor
         if self.action in ("approve", "reject", "disburse", "write_off"):
             return [IsAuthenticated(), IsBank()]
         return super().get_permissions()
-
-    TRANSITIONS = frozenset({"approve", "reject", "disburse", "withdraw", "write_off"})
 
     def _respond(self, financing, code=status.HTTP_200_OK):
         return Response(represent(FinancingSerializer, financings_visible_to(self.request.user).get(pk=financing.pk)),
@@ -79,7 +76,6 @@ class FinancingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfor
     def approve(self, request, pk=None):
         data = FinancingApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        # No get_object(): the service reads the financing once, locked, as this bank's (404 otherwise).
         financing = services.financing_approve(bank_user=request.user, financing_id=pk,
                                                amount=data.validated_data.get("amount"),
                                                interest_rate=data.validated_data["interest_rate"])
@@ -89,26 +85,25 @@ class FinancingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfor
     @extend_schema(request=FinancingRejectSerializer, responses=FinancingSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        financing = self.get_object()
         data = FinancingRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._respond(services.financing_reject(bank_user=request.user, financing=financing,
+        return self._respond(services.financing_reject(bank_user=request.user, financing_id=pk,
                                                        reason=data.validated_data["reason"]))
 
     @extend_schema(request=None, responses=FinancingSerializer)
     @action(detail=True, methods=["post"])
     def disburse(self, request, pk=None):
-        return self._respond(services.financing_disburse(bank_user=request.user, financing=self.get_object()))
+        return self._respond(services.financing_disburse(bank_user=request.user, financing_id=pk))
 
     @extend_schema(request=None, responses=FinancingSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._respond(services.financing_withdraw(exporter_user=request.user, financing=self.get_object()))
+        return self._respond(services.financing_withdraw(exporter_user=request.user, financing_id=pk))
 
     @extend_schema(request=None, responses=FinancingSerializer)
     @action(detail=True, methods=["post"], url_path="write-off")
     def write_off(self, request, pk=None):
-        return self._respond(services.financing_write_off(bank_user=request.user, financing=self.get_object()))
+        return self._respond(services.financing_write_off(bank_user=request.user, financing_id=pk))
 
 
 class FxReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PlatformViewSet):

@@ -55,22 +55,29 @@ def _transition(financing: Financing, to: str) -> None:
     financing.status = to
 
 
-def _lock_financing(financing: Financing) -> Financing:
-    # of=self: the joined organizations are read, not locked (locking them serialized every
-    # transition of one bank, and of one exporter, behind each other).
-    return (Financing.objects.select_for_update(of=("self",)).select_related("bank__chain_account", "exporter")
-            .get(pk=financing.pk))
+def _lock_financing(financing_id, **party) -> Financing:
+    """The financing, locked (of=self: the joined organizations are read, not locked; locking them
+    serialized every transition of one bank, and of one exporter, behind each other).
+
+    `party` (`bank_id=` or `exporter_id=`, the acting organization) makes this read the visibility
+    check too: anyone else's financing, or no financing, is 404. The views do not read it first.
+    """
+    return _locked(Financing.objects.select_for_update(of=("self",)).select_related("bank__chain_account", "exporter"),
+                   financing_id, party)
 
 
 def _lock_for_approval(financing_id, bank_id) -> Financing:
-    """The financing addressed to this bank, read once: locked with its receivable in one statement
-    (the financing's row first, as every path takes them), with what the approval and its response
-    need (the parties, the bank's signer and which registration entry its chain record depends on).
-    Anyone else's financing, or no financing, is 404: the statement is also the visibility check."""
+    """The financing addressed to this bank, locked with its receivable in one statement (the
+    financing's row first, as every path takes them), with what the approval and its response need
+    (the parties, the bank's signer and which registration entry its chain record depends on)."""
+    return _locked(Financing.objects.select_for_update(of=("self", "receivable"))
+                   .select_related("bank__chain_account", "bank__chain_record", "exporter", "receivable"),
+                   financing_id, {"bank_id": bank_id})
+
+
+def _locked(rows, financing_id, party: dict) -> Financing:
     try:
-        return (Financing.objects.select_for_update(of=("self", "receivable"))
-                .select_related("bank__chain_account", "bank__chain_record", "exporter", "receivable")
-                .get(pk=financing_id, bank_id=bank_id))
+        return rows.get(pk=financing_id, **party)
     except (Financing.DoesNotExist, ValidationError):  # ValidationError: not a UUID
         raise NotFound() from None
 
@@ -139,8 +146,8 @@ class _Shortage(Exception):
 def financing_approve(*, bank_user, financing_id, amount: Decimal | None, interest_rate: Decimal) -> Financing:
     """The addressed bank approves `amount` (default: all requested) of the financing `financing_id`.
 
-    The financing is read once, locked, as this bank's (404 otherwise; `_lock_for_approval`), and
-    returned with its parties, receivable, reservations and chain entry loaded for the response.
+    The financing is read once, locked, as this bank's (404 otherwise), and returned with its
+    parties, receivable, reservations and chain entry loaded for the response.
     """
     try:
         with transaction.atomic():
@@ -302,9 +309,9 @@ def _release(financing: Financing, reason: int) -> None:
 
 # --- reject, disburse, withdraw, write off --------------------------------------------------------
 
-def financing_reject(*, bank_user, financing: Financing, reason: str) -> Financing:
+def financing_reject(*, bank_user, financing_id, reason: str) -> Financing:
     with transaction.atomic():
-        financing = _lock_financing(financing)
+        financing = _lock_financing(financing_id, bank_id=bank_user.organization_id)
         _transition(financing, S.REJECTED)
         financing.reject_reason = reason
         financing.closed_at = timezone.now()
@@ -314,9 +321,9 @@ def financing_reject(*, bank_user, financing: Financing, reason: str) -> Financi
     return financing
 
 
-def financing_disburse(*, bank_user, financing: Financing) -> Financing:
+def financing_disburse(*, bank_user, financing_id) -> Financing:
     with transaction.atomic():
-        financing = _lock_financing(financing)
+        financing = _lock_financing(financing_id, bank_id=bank_user.organization_id)
         _transition(financing, S.DISBURSED)
         financing.disbursed_at = timezone.now()
         financing.due_date = timezone.localdate() + timedelta(days=financing.tenor_days)
@@ -328,9 +335,9 @@ def financing_disburse(*, bank_user, financing: Financing) -> Financing:
     return financing
 
 
-def financing_withdraw(*, exporter_user, financing: Financing) -> Financing:
+def financing_withdraw(*, exporter_user, financing_id) -> Financing:
     with transaction.atomic():
-        financing = _lock_financing(financing)
+        financing = _lock_financing(financing_id, exporter_id=exporter_user.organization_id)
         was_approved = financing.status == S.APPROVED
         _transition(financing, S.WITHDRAWN)
         if was_approved:
@@ -343,9 +350,9 @@ def financing_withdraw(*, exporter_user, financing: Financing) -> Financing:
     return financing
 
 
-def financing_write_off(*, bank_user, financing: Financing) -> Financing:
+def financing_write_off(*, bank_user, financing_id) -> Financing:
     with transaction.atomic():
-        financing = _lock_financing(financing)
+        financing = _lock_financing(financing_id, bank_id=bank_user.organization_id)
         _transition(financing, S.WRITTEN_OFF)
         _release(financing, CLOSE_WRITTEN_OFF)
         financing.save(update_fields=["status", "closed_at", "chain_tx"])
@@ -364,7 +371,7 @@ def financings_mark_overdue(*, today: date | None = None) -> int:
         if financing.due_date + timedelta(days=financing.bank.grace_days) >= today:
             continue
         with transaction.atomic():
-            locked = _lock_financing(financing)
+            locked = _lock_financing(financing.pk)
             if locked.status not in (S.DISBURSED, S.PARTIALLY_REPAID):
                 continue
             _transition(locked, S.OVERDUE)

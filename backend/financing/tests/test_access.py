@@ -118,37 +118,53 @@ def test_exporters_are_listed_only_to_banks_they_applied_to(setup):
     assert {world.exporter.name, world.exporter2.name} <= names("regulator")
 
 
-def test_another_banks_approval_is_not_found_and_changes_nothing(setup):
-    # The approval reads the financing once, locked, as the addressed bank's: that read is the
-    # visibility check, so another bank's attempt on an applied financing must write nothing.
+# Each transition in the state where its own party's call succeeds: (action, body, state, intruder, owner).
+ACTIONABLE = [
+    ("approve", {"interest_rate": "3.00"}, "applied", "bank2", "bank"),
+    ("reject", {"reason": "Not for us."}, "applied", "bank2", "bank"),
+    ("disburse", {}, "approved", "bank2", "bank"),
+    ("withdraw", {}, "approved", "exporter2", "exporter"),
+    ("write-off", {}, "overdue", "bank2", "bank"),
+]
+
+
+@pytest.mark.parametrize("action,body,state,intruder,owner", ACTIONABLE)
+def test_another_partys_transition_is_not_found_and_changes_nothing(setup, action, body, state, intruder, owner):
+    # The services read the financing once, locked, filtered on the acting party: that read is the
+    # visibility check, so another bank's or exporter's call must answer as for an unknown id and
+    # write nothing, in a state where the right party's call succeeds.
     from audit.models import AuditEvent
     from chain.models import ChainTransaction
     from financing.models import Financing, Reservation
 
-    world, d, *_ = setup
+    world, *_ = setup
     receivable = world.submit([(world.declaration(fob="3000.00"), "3000.00")], amount="3000.00", invoice="INV-404").json()
-    applied = world.apply(receivable["id"], world.bank, "2000.00").json()
+    financing_id = world.apply(receivable["id"], world.bank, "2000.00").json()["id"]
+    bank = world.client(world.bank)
+    if state in ("approved", "overdue"):
+        assert bank.post(f"/api/financings/{financing_id}/approve/", {"interest_rate": "3.00"}, format="json").status_code == 200
+    if state == "overdue":
+        assert bank.post(f"/api/financings/{financing_id}/disburse/", format="json").status_code == 200
+        Financing.objects.filter(pk=financing_id).update(status="overdue")  # as the daily check would
+    before = Financing.objects.values().get(pk=financing_id)
+    reservations = list(Reservation.objects.filter(financing_id=financing_id).values())
     events, outbox = AuditEvent.objects.count(), ChainTransaction.objects.count()
 
-    response = world.client(world.bank2).post(f"/api/financings/{applied['id']}/approve/", {"interest_rate": "3.00"},
-                                              format="json")
+    response = client_for(world, intruder).post(f"/api/financings/{financing_id}/{action}/", body, format="json")
+    unknown = client_for(world, intruder).post(f"/api/financings/{uuid.uuid4()}/{action}/", body, format="json")
 
-    unknown = world.client(world.bank2).post(f"/api/financings/{uuid.uuid4()}/approve/", {"interest_rate": "3.00"},
-                                             format="json")
     assert (response.status_code, unknown.status_code) == (404, 404)
     assert response.json() == unknown.json() == {"code": "not_found", "message": "Not found.", "details": {}}
-    financing = Financing.objects.get(pk=applied["id"])
-    assert (financing.status, financing.approved_amount, financing.record_tx_id) == ("applied", None, None)
-    assert not Reservation.objects.filter(financing=financing).exists()
+    assert Financing.objects.values().get(pk=financing_id) == before
+    assert list(Reservation.objects.filter(financing_id=financing_id).values()) == reservations
     assert (AuditEvent.objects.count(), ChainTransaction.objects.count()) == (events, outbox)
-    # The addressed bank still can.
-    assert world.client(world.bank).post(f"/api/financings/{applied['id']}/approve/", {"interest_rate": "3.00"},
-                                         format="json").status_code == 200
+    # The financing's own party still can.
+    assert client_for(world, owner).post(f"/api/financings/{financing_id}/{action}/", body, format="json").status_code == 200
 
 
-def test_approving_an_id_that_is_not_a_uuid_is_not_found(setup):
+@pytest.mark.parametrize("action,body,_state,_intruder,owner", ACTIONABLE)
+def test_a_transition_on_an_id_that_is_not_a_uuid_is_not_found(setup, action, body, _state, _intruder, owner):
     world, *_ = setup
-    response = world.client(world.bank).post("/api/financings/not-a-uuid/approve/", {"interest_rate": "3.00"},
-                                             format="json")
+    response = client_for(world, owner).post(f"/api/financings/not-a-uuid/{action}/", body, format="json")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"

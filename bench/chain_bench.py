@@ -56,7 +56,6 @@ def relay_vs_naive(count: int = 200) -> dict:
     from chain.deploy import contract_address
     from chain.relay import relay_run
 
-
     txs = _enqueue_declarations(count, 10_000_000)
     started = time.perf_counter()
     _relay_until_confirmed([t.pk for t in txs], seconds=300)

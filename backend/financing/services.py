@@ -11,15 +11,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from rest_framework.generics import get_object_or_404
 
 from audit.services import audit_append
 from chain.models import ChainTransaction
 from chain.services import chain_call_enqueue, replay_takes_over, uuid_to_bytes32
-from common.errors import ApiError, BusinessConflict, NotFound, violated_constraint
+from common.errors import ApiError, BusinessConflict, violated_constraint
 from common.fields import check_money_scale, format_money
 from common.money import to_minor_units
 from common.prefetch import attach_prefetched
@@ -55,31 +55,22 @@ def _transition(financing: Financing, to: str) -> None:
     financing.status = to
 
 
-def _lock_financing(financing_id, **party) -> Financing:
+def _lock_financing(financing_id, *, for_approval: bool = False, **party) -> Financing:
     """The financing, locked (of=self: the joined organizations are read, not locked; locking them
-    serialized every transition of one bank, and of one exporter, behind each other).
+    serialized every transition of one bank, and of one exporter, behind each other). An approval
+    also locks the receivable in the same statement (the financing's row first, as every path takes
+    them) and reads which registration entry of the bank its chain record depends on.
 
     `party` (`bank_id=` or `exporter_id=`, the acting organization) makes this read the visibility
-    check too: anyone else's financing, or no financing, is 404. The views do not read it first.
+    check too: anyone else's financing, no financing, or an id that is not a UUID is 404, as the
+    views' get_object() answered (the same DRF helper). The views do not read it first.
     """
-    return _locked(Financing.objects.select_for_update(of=("self",)).select_related("bank__chain_account", "exporter"),
-                   financing_id, party)
-
-
-def _lock_for_approval(financing_id, bank_id) -> Financing:
-    """The financing addressed to this bank, locked with its receivable in one statement (the
-    financing's row first, as every path takes them), with what the approval and its response need
-    (the parties, the bank's signer and which registration entry its chain record depends on)."""
-    return _locked(Financing.objects.select_for_update(of=("self", "receivable"))
-                   .select_related("bank__chain_account", "bank__chain_record", "exporter", "receivable"),
-                   financing_id, {"bank_id": bank_id})
-
-
-def _locked(rows, financing_id, party: dict) -> Financing:
-    try:
-        return rows.get(pk=financing_id, **party)
-    except (Financing.DoesNotExist, ValidationError):  # ValidationError: not a UUID
-        raise NotFound() from None
+    if for_approval:
+        rows = (Financing.objects.select_for_update(of=("self", "receivable"))
+                .select_related("bank__chain_account", "bank__chain_record", "exporter", "receivable"))
+    else:
+        rows = Financing.objects.select_for_update(of=("self",)).select_related("bank__chain_account", "exporter")
+    return get_object_or_404(rows, pk=financing_id, **party)
 
 
 def _visible(financing: Financing) -> list:
@@ -151,7 +142,7 @@ def financing_approve(*, bank_user, financing_id, amount: Decimal | None, intere
     """
     try:
         with transaction.atomic():
-            financing = _lock_for_approval(financing_id, bank_user.organization_id)
+            financing = _lock_financing(financing_id, for_approval=True, bank_id=bank_user.organization_id)
             if amount is not None:
                 _check_scale(amount, financing.currency)
             _transition(financing, S.APPROVED)

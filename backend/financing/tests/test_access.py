@@ -1,12 +1,17 @@
 """Who sees and does what, per endpoint: every role, and other tenants get 404 (existence never leaks)."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from rest_framework.test import APIClient
 
+from audit.models import AuditEvent
+from chain.models import ChainTransaction
+from financing.models import Financing, Reservation
+from financing.services import financings_mark_overdue
 from financing.tests.helpers import World
-from tests.support.factories import auth, make_org, user_of
+from tests.support.factories import make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -133,10 +138,6 @@ def test_another_partys_transition_is_not_found_and_changes_nothing(setup, actio
     # The services read the financing once, locked, filtered on the acting party: that read is the
     # visibility check, so another bank's or exporter's call must answer as for an unknown id and
     # write nothing, in a state where the right party's call succeeds.
-    from audit.models import AuditEvent
-    from chain.models import ChainTransaction
-    from financing.models import Financing, Reservation
-
     world, *_ = setup
     receivable = world.submit([(world.declaration(fob="3000.00"), "3000.00")], amount="3000.00", invoice="INV-404").json()
     financing_id = world.apply(receivable["id"], world.bank, "2000.00").json()["id"]
@@ -145,7 +146,9 @@ def test_another_partys_transition_is_not_found_and_changes_nothing(setup, actio
         assert bank.post(f"/api/financings/{financing_id}/approve/", {"interest_rate": "3.00"}, format="json").status_code == 200
     if state == "overdue":
         assert bank.post(f"/api/financings/{financing_id}/disburse/", format="json").status_code == 200
-        Financing.objects.filter(pk=financing_id).update(status="overdue")  # as the daily check would
+        due = Financing.objects.select_related("bank").get(pk=financing_id)
+        financings_mark_overdue(today=due.due_date + timedelta(days=due.bank.grace_days + 1))  # the daily check
+        assert Financing.objects.get(pk=financing_id).status == "overdue"
     before = Financing.objects.values().get(pk=financing_id)
     reservations = list(Reservation.objects.filter(financing_id=financing_id).values())
     events, outbox = AuditEvent.objects.count(), ChainTransaction.objects.count()

@@ -1,7 +1,10 @@
 """Responses built by `common.rendering.represent` (one shared serializer per class) are exactly what a
 serializer built for the object returns, object after object: the shared one carries nothing over."""
 
+import json
+
 import pytest
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient, APIRequestFactory
 
 from common.rendering import represent
@@ -68,8 +71,4 @@ def test_a_submitted_receivable_is_shown_to_its_exporter_as_with_the_request(wor
 
 
 def _as_json(data):
-    import json
-
-    from rest_framework.renderers import JSONRenderer
-
     return json.loads(JSONRenderer().render(data))

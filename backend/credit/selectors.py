@@ -20,7 +20,7 @@ from common.fields import quantize_money
 from common.permissions import BANK, EXPORTER, OPERATOR, REGULATOR, role_of
 from credit.models import CreditAccess, CreditAuthorization, Penalty, Scope
 from customs.models import Declaration
-from financing.models import Financing, FxReceipt
+from financing.models import Financing, FinancingTally, FxReceipt
 from organizations.models import Organization
 from organizations.services import member_registration_tx
 from receivables.models import Receivable, ReceivableAllocation
@@ -135,7 +135,10 @@ def _basic(exporter: Organization) -> dict[str, Any]:
 # The figures of the transaction-credit and regulatory-credit scopes in one statement (one round
 # trip, no ORM compilation on the lookup path): four JSON arrays of small grouped rows, folded in
 # Python below; a scope not asked for is not computed (a CASE evaluates its subquery only when
-# taken). Sums and amounts travel as text, so money stays Decimal.
+# taken). Sums and amounts travel as text, so money stays Decimal. The financing history sums the
+# financing tallies (financing/tallies.py), kept by the database, not the exporter's financings: a
+# lookup reads at most one row per day, currency, status and on-time in its period, plus what was
+# appended since the last fold, whatever the exporter's history. Days are UTC dates (TIME_ZONE).
 _PROFILE_SQL = """
 SELECT
   CASE WHEN %(transaction)s THEN (SELECT COALESCE(json_agg(d ORDER BY d.month, d.currency), '[]')
@@ -158,11 +161,11 @@ SELECT
                       AND receipt.value_date >= %(data_from)s AND receipt.value_date <= %(data_to)s) dated
             GROUP BY currency) x) END,
   CASE WHEN %(transaction)s THEN (SELECT COALESCE(json_agg(f), '[]')
-     FROM (SELECT currency, status, last_repaid_on <= due_date AS on_time, count(*) AS n,
-                  sum(approved_amount)::text AS approved, sum(repaid_amount)::text AS repaid
-             FROM {financing}
-            WHERE exporter_id = %(exporter)s AND applied_at >= %(applied_from)s AND applied_at < %(applied_before)s
-            GROUP BY 1, 2, 3) f) END,
+     FROM (SELECT currency, status, on_time, sum(n) AS n, sum(approved)::text AS approved, sum(repaid)::text AS repaid
+             FROM {tally}
+            WHERE exporter_id = %(exporter)s AND applied_on >= %(data_from)s AND applied_on <= %(data_to)s
+            GROUP BY 1, 2, 3
+           HAVING sum(n) <> 0) f) END,
   CASE WHEN %(regulatory)s THEN (SELECT COALESCE(json_agg(p ORDER BY p.decided_on DESC, p.created_at DESC), '[]')
      FROM (SELECT penalty.id, penalty.decided_on, imposer.name AS imposed_by, penalty.amount::text AS amount,
                   penalty.currency, penalty.reason, penalty.reference, penalty.created_at
@@ -170,7 +173,7 @@ SELECT
             WHERE penalty.exporter_id = %(exporter)s
               AND penalty.decided_on >= %(data_from)s AND penalty.decided_on <= %(data_to)s) p) END
 """.format(declaration=Declaration._meta.db_table, allocation=ReceivableAllocation._meta.db_table,
-           receipt=FxReceipt._meta.db_table, receivable=Receivable._meta.db_table, financing=Financing._meta.db_table,
+           receipt=FxReceipt._meta.db_table, receivable=Receivable._meta.db_table, tally=FinancingTally._meta.db_table,
            penalty=Penalty._meta.db_table, organization=Organization._meta.db_table)
 
 
@@ -217,16 +220,9 @@ FINANCING_COUNTS = ("count", "financed_count", "repaid_on_time", "repaid_late", 
                     "rejected", "withdrawn")
 
 
-def _day_bounds(data_from: dt.date, data_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start of data_from, start of the day after data_to) in the current time zone: the instants
-    whose local date is in the period."""
-    zone = timezone.get_current_timezone()
-    return (dt.datetime.combine(data_from, dt.time.min, tzinfo=zone),
-            dt.datetime.combine(data_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone))
-
-
 def _financing_history(groups: list[dict[str, Any]]) -> dict[str, Any]:
-    """Financings applied for in the period, at every bank: how many, how much, and how they were repaid.
+    """Financings applied for in the period (by UTC date), at every bank: how many, how much, and how
+    they were repaid.
 
     `groups` are (currency, status, on time) with their count and sums. On time means the value date
     of the last receipt that repaid it (`last_repaid_on`) is on or before its due date.
@@ -276,11 +272,9 @@ def _financing_history(groups: list[dict[str, Any]]) -> dict[str, Any]:
 def _profile_rows(exporter: Organization, data_from: dt.date, data_to: dt.date, *, transaction: bool,
                   regulatory: bool) -> tuple:
     """(declarations, receipts, financings, penalties) rows; None for a scope not asked for."""
-    applied_from, applied_before = _day_bounds(data_from, data_to)
     with connection.cursor() as cursor:
         cursor.execute(_PROFILE_SQL, {
             "exporter": exporter.pk, "data_from": data_from, "data_to": data_to,
-            "applied_from": applied_from, "applied_before": applied_before,
             "transaction": transaction, "regulatory": regulatory})
         return cursor.fetchone()
 

@@ -148,3 +148,31 @@ class BlockedAttempt(models.Model):
     available_amount = models.DecimalField(**MONEY)
     currency = models.CharField(max_length=3)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class FinancingTally(models.Model):
+    """How many financings, and how much, per exporter, day applied for (UTC), currency, status and
+    repaid on time: what the credit profile's financing history sums, without reading every financing.
+
+    Written only by the database: a trigger on the financing table appends +1 (the new values) and -1
+    (the old values) for every financing inserted, changed in what is tallied, or deleted, whichever
+    code path wrote it. Appends take no lock, so tallies never serialize writes; `tallies_fold`
+    (periodic) folds each day's rows into one per group. Readers sum the rows: folded or not, the sums
+    are the same. See financing/tallies.py.
+    """
+
+    exporter_id = models.UUIDField()
+    applied_on = models.DateField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=20)
+    on_time = models.BooleanField(null=True)  # last_repaid_on <= due_date; null while either is unknown
+    n = models.IntegerField()
+    approved = models.DecimalField(**MONEY)
+    repaid = models.DecimalField(**MONEY)
+    folded = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["exporter_id", "applied_on"]),
+            models.Index(fields=["exporter_id", "applied_on"], condition=Q(folded=False), name="financing_tally_unfolded"),
+        ]

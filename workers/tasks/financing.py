@@ -1,4 +1,4 @@
-"""Financing tasks: mark overdue financings."""
+"""Financing tasks: mark overdue financings, fold the credit profile's financing tallies."""
 
 from celery import shared_task
 
@@ -10,6 +10,15 @@ def mark_overdue() -> int:
     return financings_mark_overdue()
 
 
+@shared_task(name="financing.fold_tallies", acks_late=True, ignore_result=True)
+def fold_tallies() -> int:
+    from financing.tallies import tallies_fold
+
+    return tallies_fold()
+
+
 BEAT_SCHEDULE = {
     "financing-mark-overdue": {"task": "financing.mark_overdue", "schedule": 300.0},
+    # Lookups sum the rows appended since the last fold: a minute's worth keeps them few.
+    "financing-fold-tallies": {"task": "financing.fold_tallies", "schedule": 60.0},
 }

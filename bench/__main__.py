@@ -87,6 +87,11 @@ def headline() -> list[str]:
         for name, ratio in growth["ratio_1m_to_10k_p50"].items():
             rows.append((f"Growth: {name.replace('_', ' ')}, p50 at 1M / at 10k", f"{ratio}", "<= 1.5",
                          _mark(ratio <= growth["target_ratio"])))
+        for size, lookup in growth.get("credit_lookup_by_history", {}).items():
+            rows.append((f"Growth: credit lookup, {int(size):,} financings in the exporter's history",
+                         f"p50 {lookup['p50_ms']} ms, p99 {lookup['p99_ms']} ms; its history sums "
+                         f"{lookup['history_sums_ms']['from_tallies']} ms (from the financings: "
+                         f"{lookup['history_sums_ms']['from_financings']} ms)", "", ""))
     chain = _load("chain")
     if chain:
         relay = chain["relay"]

@@ -61,3 +61,24 @@ def test_the_api_benchmarks_floor_endpoint_writes_what_it_claims(mode, outbox):
     if outbox:
         entry = ChainTransaction.objects.order_by("-created_at").first()
         assert (entry.function, entry.subject_id) == ("recordDisbursement", response.data["id"])
+
+
+@pytest.mark.django_db(transaction=True)  # the benchmark vacuums the tallies, which no transaction may wrap
+def test_the_growth_benchmarks_lookup_reads_the_whole_history(chain):
+    from rest_framework.test import APIClient
+
+    from bench.growth import lookup_growth
+    from financing.models import Financing, FinancingTally
+    from financing.tests.helpers import World
+    from receivables.models import Receivable
+
+    world = World(APIClient)
+    receivable = world.submit([(world.declaration(fob="900.00"), "900.00")], amount="900.00").json()
+    results = lookup_growth(exporter=user_of(world.exporter), bank=user_of(world.bank),
+                            receivable=Receivable.objects.get(pk=receivable["id"]), sizes=(4, 12), rounds=2)
+    assert [results[size]["financings_in_period"] for size in ("4", "12")] == [4, 12]
+    assert all(results[size]["n"] == 2 for size in ("4", "12"))
+    # Both ways of summing the history are timed, and agreed (the benchmark compares their rows).
+    assert all(set(results[size]["history_sums_ms"]) == {"from_tallies", "from_financings"} for size in ("4", "12"))
+    assert Financing.objects.filter(exporter=world.exporter).count() == 12
+    assert not FinancingTally.objects.filter(folded=False).exists()  # measured as the beat leaves them

@@ -9,9 +9,8 @@ class FinancingConfig(AppConfig):
         from django.core import checks
 
         from chain.deploy import register_replay_hook
+        from financing.services import financings_replay
         from financing.tallies import check_time_zone
 
         checks.register(check_time_zone)
-        from financing.services import financings_replay
-
         register_replay_hook(30, "financings", financings_replay)

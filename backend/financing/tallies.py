@@ -1,14 +1,16 @@
 """Financing tallies: the credit profile's financing history, kept as it changes (see FinancingTally).
 
-A credit lookup reported on every financing the exporter applied for in the period, grouped by
+A credit lookup reports on every financing the exporter applied for in the period, grouped by
 currency, status and whether it was repaid on time. Summing the financings themselves made each
-lookup cost O(the exporter's history): 6 ms of PostgreSQL at 6,000 financings, 24 ms at 20,000.
+lookup cost O(the exporter's history): 1.2 / 6.3 / 70.6 ms at 1k / 10k / 100k financings, against
+0.7 / 0.8 / 1.4 ms from the tallies (`make bench`, growth).
 
-The database keeps the tallies, so that no code path can forget them: a trigger (migration 0004) on the financing
-table appends one row of +1 and the new values for an inserted financing, one of -1 and the old
-values for a deleted one, and both for an update of a tallied column (exporter, applied_at, currency,
-status, approved, repaid, last_repaid_on, due_date). Appending takes no row lock: financings of one
-exporter are never serialized by their tallies, and no lock order across groups can deadlock.
+The database keeps the tallies, so that no code path can forget them: a trigger (migration 0004) on
+the financing table appends one row of +1 and the new values for an inserted financing, one of -1
+and the old values for a deleted one, and both for an update of a tallied column (exporter,
+applied_at, currency, status, approved, repaid, last_repaid_on, due_date). Appending takes no row
+lock: financings of one exporter are never serialized by their tallies, and no lock order across
+groups can deadlock.
 
 `tallies_fold` replaces the rows of each (exporter, day) that has unfolded rows by one row per group,
 in one statement: it deletes them and inserts what it deleted, summed. A concurrent append is not
@@ -50,9 +52,9 @@ SELECT (SELECT count(*) FROM touched), (SELECT count(*) FROM gone)
 
 
 def tallies_fold(*, days_per_statement: int = 500) -> int:
-    """Fold every (exporter, day) that had unfolded rows when called, `days_per_statement` days per
-    transaction, into one row per group; returns how many rows were folded. Rows appended meanwhile
-    may be left for the next fold: under steady writes this still ends."""
+    """Fold the (exporter, day)s with unfolded rows into one row per group, `days_per_statement` days
+    per transaction, until a statement finds fewer days than that; returns how many rows were folded.
+    Rows appended meanwhile may be left for the next fold."""
     total = 0
     while True:
         with transaction.atomic(), connection.cursor() as cursor:

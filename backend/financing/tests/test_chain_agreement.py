@@ -68,7 +68,6 @@ def test_contract_state_and_events_agree_with_the_database(chain):
     # The refused approval left no trace on chain.
     assert contract.functions.financing(uuid_to_bytes32(f3["id"])).call()[0] == "0x" + "00" * 20
     # Events: one FinancingRecorded per approval, one FinancingClosed for the repaid one.
-    w3 = client.web3()
     recorded = contract.events.FinancingRecorded().get_logs(from_block=0)
     closed = contract.events.FinancingClosed().get_logs(from_block=0)
     ours = {uuid_to_bytes32(f1["id"]), uuid_to_bytes32(f2["id"])}

@@ -15,7 +15,8 @@ groups can deadlock.
 `tallies_fold` replaces the rows of each (exporter, day) that has unfolded rows by one row per group,
 in one statement: it deletes them and inserts what it deleted, summed. A concurrent append is not
 among the rows it deleted and stays for the next fold; two folds at once each re-insert exactly what
-they deleted. The sums a reader sees are therefore the same before, during and after a fold. A
+they deleted (folds take turns anyway: two deleting the same rows in different orders could
+deadlock). The sums a reader sees are therefore the same before, during and after a fold. A
 lookup reads at most one folded row per (day, currency, status, on time) in its period, plus the rows
 appended since the last fold.
 """
@@ -29,6 +30,7 @@ from django.db import connection, transaction
 from financing.models import FinancingTally
 
 TALLY = FinancingTally._meta.db_table
+FOLD_LOCK = 0x7F3D_F01D  # pg advisory lock: one fold at a time
 
 _COLUMNS = "(exporter_id, applied_on, currency, status, on_time, n, approved, repaid, folded)"
 
@@ -58,6 +60,9 @@ def tallies_fold(*, days_per_statement: int = 500) -> int:
     total = 0
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
+            if not cursor.fetchone()[0]:
+                return total  # another fold is at work: it folds these rows, or the next one will
             cursor.execute(_FOLD_SQL, {"days": days_per_statement})
             days, deleted = cursor.fetchone()
         total += deleted

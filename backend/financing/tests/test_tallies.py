@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from financing.models import Financing, FinancingTally
 from financing.services import financings_mark_overdue
-from financing.tallies import tallies_fold
+from financing.tallies import FOLD_LOCK, tallies_fold
 from financing.tests.helpers import World
 
 
@@ -182,3 +182,32 @@ def test_the_beat_folds_the_tallies_every_minute():
     world.client(world.bank).post(f"/api/financings/{financing_id}/reject/", {"reason": "risk"}, format="json")
     assert fold_tallies.apply().get() == 3  # +applied, -applied, +rejected
     assert list(FinancingTally.objects.values_list("status", "n", "folded")) == [("rejected", 1, True)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_folds_take_turns():
+    world = World(APIClient)
+    receivable = world.submit([(world.declaration(fob="800.00"), "800.00")], amount="800.00").json()
+    world.apply(receivable["id"], world.bank, "800.00")
+    holding, release, errors = threading.Event(), threading.Event(), []
+
+    def another_fold():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])
+                holding.set()
+                release.wait(30)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=another_fold)
+    worker.start()
+    assert holding.wait(30)
+    assert tallies_fold() == 0  # does not wait for the other fold, and folds nothing beside it
+    assert FinancingTally.objects.filter(folded=False).count() == 1
+    release.set()
+    worker.join(30)
+    assert not errors
+    assert tallies_fold() == 1 and _tallied() == _direct()

@@ -2,6 +2,7 @@
 
 import threading
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import timedelta, timezone as dt_timezone
 from decimal import Decimal
 
@@ -39,6 +40,34 @@ def _tallied() -> dict:
     emptied = {k: v for k, v in groups.items() if v[0] == 0}
     assert all(v == [0, 0, 0] for v in emptied.values()), emptied  # nothing left behind by a move
     return {k: tuple(v) for k, v in groups.items() if v[0] != 0}
+
+
+@contextmanager
+def _open_transaction_elsewhere(work):
+    """Run `work` in a transaction of another connection, kept open (uncommitted) for the block."""
+    started, release, errors = threading.Event(), threading.Event(), []
+
+    def run():
+        try:
+            with transaction.atomic():
+                work()
+                started.set()
+                release.wait(30)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+            started.set()
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    assert started.wait(30)
+    try:
+        yield
+    finally:
+        release.set()
+        worker.join(30)
+    assert not errors
 
 
 def _history(world) -> dict:
@@ -124,26 +153,12 @@ def test_a_fold_leaves_an_uncommitted_change_for_the_next_one():
     world = World(APIClient)
     receivable = world.submit([(world.declaration(fob="800.00"), "800.00")], amount="800.00").json()
     financing_id = world.apply(receivable["id"], world.bank, "800.00").json()["id"]
-    appended, release, errors = threading.Event(), threading.Event(), []
 
-    def reject_slowly():
-        try:
-            with transaction.atomic():
-                Financing.objects.filter(pk=financing_id).update(status="rejected")
-                appended.set()
-                release.wait(30)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def reject():
+        Financing.objects.filter(pk=financing_id).update(status="rejected")
 
-    worker = threading.Thread(target=reject_slowly)
-    worker.start()
-    assert appended.wait(30)
-    assert tallies_fold() == 1  # the committed insert's row; the rejection's two are not visible yet
-    release.set()
-    worker.join(30)
-    assert not errors
+    with _open_transaction_elsewhere(reject):
+        assert tallies_fold() == 1  # the committed insert's row; the rejection's two are not visible yet
     assert _tallied() == _direct()
     assert FinancingTally.objects.filter(folded=False).count() == 2
     assert tallies_fold() == 3 and _tallied() == _direct()
@@ -189,25 +204,12 @@ def test_folds_take_turns():
     world = World(APIClient)
     receivable = world.submit([(world.declaration(fob="800.00"), "800.00")], amount="800.00").json()
     world.apply(receivable["id"], world.bank, "800.00")
-    holding, release, errors = threading.Event(), threading.Event(), []
 
-    def another_fold():
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])
-                holding.set()
-                release.wait(30)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def fold_elsewhere():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])
 
-    worker = threading.Thread(target=another_fold)
-    worker.start()
-    assert holding.wait(30)
-    assert tallies_fold() == 0  # does not wait for the other fold, and folds nothing beside it
-    assert FinancingTally.objects.filter(folded=False).count() == 1
-    release.set()
-    worker.join(30)
-    assert not errors
+    with _open_transaction_elsewhere(fold_elsewhere):
+        assert tallies_fold() == 0  # does not wait for the other fold, and folds nothing beside it
+        assert FinancingTally.objects.filter(folded=False).count() == 1
     assert tallies_fold() == 1 and _tallied() == _direct()

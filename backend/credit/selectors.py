@@ -135,10 +135,19 @@ def _basic(exporter: Organization) -> dict[str, Any]:
 # The figures of the transaction-credit and regulatory-credit scopes in one statement (one round
 # trip, no ORM compilation on the lookup path): four JSON arrays of small grouped rows, folded in
 # Python below; a scope not asked for is not computed (a CASE evaluates its subquery only when
-# taken). Sums and amounts travel as text, so money stays Decimal. The financing history sums the
-# financing tallies (financing/tallies.py), kept by the database, not the exporter's financings: a
-# lookup reads at most one row per day, currency, status and on-time in its period, plus what was
-# appended since the last fold, whatever the exporter's history. Days are UTC dates (TIME_ZONE).
+# taken). Sums and amounts travel as text, so money stays Decimal.
+#
+# The financing history sums the financing tallies (financing/tallies.py), kept by the database, not
+# the exporter's financings: at most one row per day, currency, status and on-time in the period, plus
+# what was appended since the last fold, whatever the exporter's history. Days are UTC dates
+# (TIME_ZONE). Named on its own: the growth benchmark times this very statement.
+FINANCING_HISTORY_SQL = """SELECT currency, status, on_time, sum(n) AS n, sum(approved)::text AS approved,
+       sum(repaid)::text AS repaid
+  FROM {tally}
+ WHERE exporter_id = %(exporter)s AND applied_on >= %(data_from)s AND applied_on <= %(data_to)s
+ GROUP BY 1, 2, 3
+HAVING sum(n) <> 0""".format(tally=FinancingTally._meta.db_table)
+
 _PROFILE_SQL = """
 SELECT
   CASE WHEN %(transaction)s THEN (SELECT COALESCE(json_agg(d ORDER BY d.month, d.currency), '[]')
@@ -160,12 +169,7 @@ SELECT
                     WHERE receivable.exporter_id = %(exporter)s
                       AND receipt.value_date >= %(data_from)s AND receipt.value_date <= %(data_to)s) dated
             GROUP BY currency) x) END,
-  CASE WHEN %(transaction)s THEN (SELECT COALESCE(json_agg(f), '[]')
-     FROM (SELECT currency, status, on_time, sum(n) AS n, sum(approved)::text AS approved, sum(repaid)::text AS repaid
-             FROM {tally}
-            WHERE exporter_id = %(exporter)s AND applied_on >= %(data_from)s AND applied_on <= %(data_to)s
-            GROUP BY 1, 2, 3
-           HAVING sum(n) <> 0) f) END,
+  CASE WHEN %(transaction)s THEN (SELECT COALESCE(json_agg(f), '[]') FROM ({history}) f) END,
   CASE WHEN %(regulatory)s THEN (SELECT COALESCE(json_agg(p ORDER BY p.decided_on DESC, p.created_at DESC), '[]')
      FROM (SELECT penalty.id, penalty.decided_on, imposer.name AS imposed_by, penalty.amount::text AS amount,
                   penalty.currency, penalty.reason, penalty.reference, penalty.created_at
@@ -173,7 +177,7 @@ SELECT
             WHERE penalty.exporter_id = %(exporter)s
               AND penalty.decided_on >= %(data_from)s AND penalty.decided_on <= %(data_to)s) p) END
 """.format(declaration=Declaration._meta.db_table, allocation=ReceivableAllocation._meta.db_table,
-           receipt=FxReceipt._meta.db_table, receivable=Receivable._meta.db_table, tally=FinancingTally._meta.db_table,
+           receipt=FxReceipt._meta.db_table, receivable=Receivable._meta.db_table, history=FINANCING_HISTORY_SQL,
            penalty=Penalty._meta.db_table, organization=Organization._meta.db_table)
 
 

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
@@ -68,7 +69,11 @@ class ChainTransaction(models.Model):
     """The outbox: a contract call recorded with the business change, sent later by the relay.
 
     pending → signed (raw transaction stored, nonce allocated) → sent → confirmed | failed.
-    A crash after signing resends the stored raw transaction; it is never signed twice.
+    A crash after signing resends the stored raw transaction; it is never signed twice for another
+    nonce. An entry left unmined for `CHAIN_FEE_BUMP_SECONDS` is signed again for the same nonce with
+    higher fees (a fee bump): `raw_tx` and `tx_hash` become the new signing's, and the earlier hashes
+    are kept in `earlier_hashes`, since any one of them may be the one mined. Once confirmed,
+    `tx_hash` is the hash that was mined.
     """
 
     class Status(models.TextChoices):
@@ -96,6 +101,8 @@ class ChainTransaction(models.Model):
     nonce = models.BigIntegerField(null=True)
     raw_tx = models.BinaryField(null=True)
     tx_hash = models.CharField(max_length=66, null=True, blank=True)
+    earlier_hashes = ArrayField(models.CharField(max_length=66), default=list, blank=True)
+    fee_bumped_at = models.DateTimeField(null=True)
     block_number = models.BigIntegerField(null=True)
     gas_used = models.BigIntegerField(null=True)
     contract_address = models.CharField(max_length=42, null=True, blank=True)

@@ -7,7 +7,12 @@ Crash safety, step by step:
 - broadcast: the stored raw bytes are sent; sending them again is harmless
   (same hash), so a crash here is resumed by resending.
 - receipt: `sent` entries are confirmed or failed from their receipt.
-A transaction is never signed twice, so no nonce is skipped or reused.
+A call is never signed for a second nonce, so no nonce is skipped or reused.
+
+Fee bump: a `sent` entry still unmined after CHAIN_FEE_BUMP_SECONDS is signed again for the same
+nonce with fees 12.5% higher, stored (the earlier hash kept) before it is broadcast; the node
+replaces the pooled transaction. Only one transaction per nonce can be mined, so the call is still
+recorded once, whichever of its signings is mined; the receipt check looks for all of them.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from eth_account.typed_transactions import TypedTransaction
+from hexbytes import HexBytes
 from web3 import Web3
 
 from chain import client, keys
@@ -31,6 +38,8 @@ from chain.models import ChainAccount, ChainDeployment, ChainNetwork, ChainTrans
 logger = logging.getLogger(__name__)
 
 GAS_MARGIN_NUMERATOR, GAS_MARGIN_DENOMINATOR = 12, 10
+# +12.5% per fee bump: above geth's 10% minimum for replacing a pooled transaction.
+FEE_BUMP_NUMERATOR, FEE_BUMP_DENOMINATOR = 9, 8
 DEV_FUNDING_WEI = 10**21
 DEV_FUNDING_THRESHOLD_WEI = 10**19
 IN_FLIGHT = (ChainTransaction.Status.SIGNED, ChainTransaction.Status.SENT)
@@ -49,11 +58,12 @@ class RelayReport:
     sent: int = 0
     confirmed: int = 0
     failed: int = 0
+    fee_bumped: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
     def idle(self) -> bool:
-        return not (self.signed or self.sent or self.confirmed or self.failed)
+        return not (self.signed or self.sent or self.confirmed or self.failed or self.fee_bumped)
 
 
 def _fault(step: str, tx: ChainTransaction) -> None:
@@ -99,7 +109,7 @@ def relay_run(*, w3: Web3 | None = None, network: ChainNetwork | None = None, ma
     report = RelayReport()
     if _node_behind_us(w3, network):
         reconcile_lost_transactions(w3=w3, network=network)
-    _resume_in_flight(w3, network, report)
+    _resume_in_flight(w3, network, report, bump_stale_fees=True)
     for _ in range(max_rounds):
         progressed = False
         for signer_id in _signers_with_pending():
@@ -370,10 +380,14 @@ def _lock_nonce(w3, network, signer) -> SignerNonce:
     return row
 
 
+def _latest_base_fee(w3: Web3) -> int:
+    return w3.eth.get_block("latest").get("baseFeePerGas", 0) or 0
+
+
 def _fees(w3: Web3) -> dict:
-    base = w3.eth.get_block("latest").get("baseFeePerGas", 0) or 0
+    """The cap allows the base fee to double before the transaction is mined."""
     tip = settings.CHAIN_PRIORITY_FEE_WEI
-    return {"maxFeePerGas": base * 2 + tip, "maxPriorityFeePerGas": tip}
+    return {"maxFeePerGas": _latest_base_fee(w3) * 2 + tip, "maxPriorityFeePerGas": tip}
 
 
 def _unsigned(w3, network, tx: ChainTransaction, sender: str, fees: dict) -> dict:
@@ -408,7 +422,10 @@ def _estimate_params(params: dict) -> dict:
     return out
 
 
-_BENIGN_SEND_ERRORS = ("already known", "nonce too low", "already imported", "known transaction")
+# "replacement transaction underpriced": the node holds another signing of this nonce at a fee as high
+# (a fee bump sent by a concurrent relay run).
+_BENIGN_SEND_ERRORS = ("already known", "nonce too low", "already imported", "known transaction",
+                       "replacement transaction underpriced")
 
 
 def _broadcast_many(w3: Web3, txs: list[ChainTransaction], report: RelayReport) -> None:
@@ -441,20 +458,26 @@ def _confirm_many(w3: Web3, txs: list[ChainTransaction], report: RelayReport) ->
     """Record the receipts that exist; returns the transactions still waiting for one."""
     if not txs:
         return []
-    receipts = _receipts(w3, [tx.tx_hash for tx in txs])
+    # Every signing of the entry's nonce (the current one first, then the fee bumps' earlier ones).
+    signings = {tx.pk: [tx.tx_hash, *tx.earlier_hashes] for tx in txs}
+    receipts = _receipts(w3, [h for hashes in signings.values() for h in hashes])
     head = w3.eth.block_number if settings.CHAIN_CONFIRMATIONS else None
     waiting, confirmed = [], []
     now = timezone.now()
     for tx in txs:
-        receipt = receipts.get(tx.tx_hash)
-        if receipt is None:
+        mined = next((h for h in signings[tx.pk] if receipts.get(h) is not None), None)
+        if mined is None:
             waiting.append(tx)
             continue
+        receipt = receipts[mined]
         block = int(receipt["blockNumber"], 16)
         if head is not None and head - block < settings.CHAIN_CONFIRMATIONS:
             waiting.append(tx)
             continue
         _fault("after_receipt", tx)
+        if mined != tx.tx_hash:  # an earlier signing was mined, not the fee bump
+            tx.earlier_hashes = [h for h in signings[tx.pk] if h != mined]
+            tx.tx_hash = mined
         tx.block_number = block
         tx.gas_used = int(receipt["gasUsed"], 16)
         tx.contract_address = receipt.get("contractAddress") and Web3.to_checksum_address(receipt["contractAddress"])
@@ -465,23 +488,28 @@ def _confirm_many(w3: Web3, txs: list[ChainTransaction], report: RelayReport) ->
             confirmed.append(tx)
         else:
             ChainTransaction.objects.filter(pk=tx.pk).update(
-                block_number=tx.block_number, gas_used=tx.gas_used, updated_at=now)
+                tx_hash=tx.tx_hash, earlier_hashes=tx.earlier_hashes, block_number=tx.block_number,
+                gas_used=tx.gas_used, updated_at=now)
             _mark_failed(tx, "reverted", "The transaction was mined but reverted.")
             report.failed += 1
     if confirmed:
         ChainTransaction.objects.bulk_update(
-            confirmed, ["status", "block_number", "gas_used", "contract_address", "confirmed_at", "updated_at"])
+            confirmed, ["status", "tx_hash", "earlier_hashes", "block_number", "gas_used", "contract_address",
+                        "confirmed_at", "updated_at"])
         report.confirmed += len(confirmed)
     return waiting
 
 
-def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport) -> None:
-    """After a crash: confirm what was mined, resend what was not (the same stored bytes), signer by
-    signer: one the node refuses does not hold up the others."""
+def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport, *, bump_stale_fees: bool = False) -> None:
+    """After a crash: confirm what was mined, resend what was not (the same stored bytes, or a fee
+    bump of those unmined for too long), signer by signer: one the node refuses does not hold up the
+    others."""
     in_flight = list(
         ChainTransaction.objects.filter(network=network, status__in=IN_FLIGHT).order_by("signer_id", "nonce")
     )
     waiting = _confirm_many(w3, in_flight, report)
+    if bump_stale_fees and waiting:
+        _bump_stale_fees(w3, waiting, report)
     by_signer: dict = {}
     for tx in waiting:
         by_signer.setdefault(tx.signer_id, []).append(tx)
@@ -491,6 +519,62 @@ def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport) -> N
             _confirm_many(w3, txs, report)
         except ChainRPCError as exc:
             _signer_blocked(txs[0].signer, exc, report)  # the signer is read only when it happens
+
+
+def _bumped(fee: int) -> int:
+    return -(-fee * FEE_BUMP_NUMERATOR // FEE_BUMP_DENOMINATOR)  # rounded up
+
+
+def _bump_stale_fees(w3: Web3, waiting: list[ChainTransaction], report: RelayReport) -> None:
+    """Sign again, for the same nonce with fees 12.5% higher, each sent entry unmined for
+    CHAIN_FEE_BUMP_SECONDS since it was last signed: the base fee rose past its cap, or the node holds
+    it without mining it. The new signing is stored, with the earlier hash kept, before the caller
+    broadcasts it; the update is conditional on the hash read, so of two relay runs only one bumps.
+
+    Not bumped: an entry whose fees are zero (a chain without fees: fees are not why it waits), and
+    one whose new cap would pass CHAIN_MAX_FEE_PER_GAS_WEI (it keeps waiting; `chain_write_stuck`
+    tells the operator)."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.CHAIN_FEE_BUMP_SECONDS)
+    stale = [tx for tx in waiting if tx.status == ChainTransaction.Status.SENT and tx.raw_tx is not None
+             and (tx.fee_bumped_at or tx.signed_at) < cutoff]
+    if not stale:
+        return
+    room = 2 * _latest_base_fee(w3)  # as `_fees`: at least room for the base fee to double
+    accounts: dict = {}
+    for tx in stale:
+        fields = TypedTransaction.from_bytes(HexBytes(bytes(tx.raw_tx))).as_dict()
+        tip, cap = fields["maxPriorityFeePerGas"], fields["maxFeePerGas"]
+        if not (tip or cap):
+            continue
+        new_tip = max(_bumped(tip), settings.CHAIN_PRIORITY_FEE_WEI)
+        new_cap = max(_bumped(cap), room + new_tip)
+        if new_cap > settings.CHAIN_MAX_FEE_PER_GAS_WEI:
+            logger.warning("not bumping the fees of %s (nonce %s): %s wei per gas is over the cap of %s",
+                           tx.tx_hash, tx.nonce, new_cap, settings.CHAIN_MAX_FEE_PER_GAS_WEI)
+            continue
+        params = {"type": 2, "chainId": fields["chainId"], "nonce": fields["nonce"], "gas": fields["gas"],
+                  "value": fields["value"], "data": fields["data"], "accessList": fields["accessList"],
+                  "maxPriorityFeePerGas": new_tip, "maxFeePerGas": new_cap}
+        if fields.get("to"):
+            params["to"] = Web3.to_checksum_address(fields["to"])
+        if tx.signer_id not in accounts:
+            signer = ChainAccount.objects.get(pk=tx.signer_id)
+            accounts[tx.signer_id] = keys.signing_account(signer.encrypted_key, signer.address)
+        signed = accounts[tx.signer_id].sign_transaction(params)
+        new_hash = signed.hash.to_0x_hex()
+        earlier = [*tx.earlier_hashes, tx.tx_hash]
+        bumped = ChainTransaction.objects.filter(pk=tx.pk, tx_hash=tx.tx_hash, status=ChainTransaction.Status.SENT).update(
+            raw_tx=bytes(signed.raw_transaction), tx_hash=new_hash, earlier_hashes=earlier, fee_bumped_at=now,
+            attempts=models.F("attempts") + 1, updated_at=now)
+        if not bumped:  # confirmed or bumped by another run meanwhile: resend what we read, harmlessly
+            continue
+        logger.info("fee bump of nonce %s of %s: %s -> %s (%s -> %s wei per gas)",
+                    tx.nonce, tx.signer_id, tx.tx_hash, new_hash, cap, new_cap)
+        tx.raw_tx, tx.tx_hash, tx.earlier_hashes, tx.fee_bumped_at = bytes(signed.raw_transaction), new_hash, earlier, now
+        tx.attempts += 1
+        report.fee_bumped += 1
+        _fault("after_fee_bump", tx)
 
 
 def _signer_blocked(signer: ChainAccount, exc: Exception, report: RelayReport) -> None:

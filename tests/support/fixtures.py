@@ -14,7 +14,7 @@ DEMO_PASSWORD = "demo-pass-2026"
 
 @pytest.fixture(scope="session")
 def anvil_node(tmp_path_factory):
-    """One real Anvil for the session; tests that need a clean chain use `fresh_anvil`."""
+    """One real Anvil for the session; tests that need a clean chain, or stop mining, start their own."""
     log = tmp_path_factory.mktemp("anvil") / "anvil.log"
     node = Anvil(port=free_port(), log_path=log).start()
     yield node

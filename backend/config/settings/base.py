@@ -158,6 +158,10 @@ CHAIN_RELAY_BATCH = env.int("CHAIN_RELAY_BATCH", default=50)
 # permissioned chain with zero gas price set it to 0: transactions then cost nothing and the chain
 # accounts need no balance.
 CHAIN_PRIORITY_FEE_WEI = env.int("CHAIN_PRIORITY_FEE_WEI", default=10**9)
+# A sent entry still unmined after this long is signed again for its nonce with fees 12.5% higher
+# (a fee bump; the node replaces the pooled one), as often as it stays unmined, up to the cap.
+CHAIN_FEE_BUMP_SECONDS = env.int("CHAIN_FEE_BUMP_SECONDS", default=60)
+CHAIN_MAX_FEE_PER_GAS_WEI = env.int("CHAIN_MAX_FEE_PER_GAS_WEI", default=500 * 10**9)
 # A signed entry without a receipt after this long raises `chain_write_stuck`.
 CHAIN_STUCK_SECONDS = env.int("CHAIN_STUCK_SECONDS", default=600)
 # A private key the operator supplies for the platform account instead of generating one.

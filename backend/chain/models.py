@@ -73,7 +73,8 @@ class ChainTransaction(models.Model):
     nonce. An entry left unmined for `CHAIN_FEE_BUMP_SECONDS` is signed again for the same nonce with
     higher fees (a fee bump): `raw_tx` and `tx_hash` become the new signing's, and the earlier hashes
     are kept in `earlier_hashes`, since any one of them may be the one mined. Once confirmed,
-    `tx_hash` is the hash that was mined.
+    `tx_hash` is the hash that was mined. An entry whose nonce another transaction used goes back to
+    pending (its hashes kept there too) and is signed again for a new nonce.
     """
 
     class Status(models.TextChoices):

@@ -59,11 +59,13 @@ class RelayReport:
     confirmed: int = 0
     failed: int = 0
     fee_bumped: int = 0
+    requeued: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
     def idle(self) -> bool:
-        return not (self.signed or self.sent or self.confirmed or self.failed or self.fee_bumped)
+        return not (self.signed or self.sent or self.confirmed or self.failed or self.fee_bumped
+                    or self.requeued)
 
 
 def _fault(step: str, tx: ChainTransaction) -> None:
@@ -109,7 +111,7 @@ def relay_run(*, w3: Web3 | None = None, network: ChainNetwork | None = None, ma
     report = RelayReport()
     if _node_behind_us(w3, network):
         reconcile_lost_transactions(w3=w3, network=network)
-    _resume_in_flight(w3, network, report, bump_stale_fees=True)
+    _resume_in_flight(w3, network, report, recover=True)
     for _ in range(max_rounds):
         progressed = False
         for signer_id in _signers_with_pending():
@@ -500,16 +502,26 @@ def _confirm_many(w3: Web3, txs: list[ChainTransaction], report: RelayReport) ->
     return waiting
 
 
-def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport, *, bump_stale_fees: bool = False) -> None:
-    """After a crash: confirm what was mined, resend what was not (the same stored bytes, or a fee
-    bump of those unmined for too long), signer by signer: one the node refuses does not hold up the
-    others."""
+def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport, *, recover: bool = False) -> None:
+    """After a crash: confirm what was mined, resend what was not (the same stored bytes), signer by
+    signer: one the node refuses does not hold up the others. With `recover`, an entry unmined for
+    CHAIN_FEE_BUMP_SECONDS is first signed again: for a new nonce if another transaction took its
+    nonce, else for its nonce with higher fees."""
     in_flight = list(
         ChainTransaction.objects.filter(network=network, status__in=IN_FLIGHT).order_by("signer_id", "nonce")
     )
+    if not in_flight:
+        return
+    # Read before the receipts: a nonce below this count was used before any receipt was asked for.
+    used = _used_nonce_counts(w3, in_flight) if recover else {}
     waiting = _confirm_many(w3, in_flight, report)
-    if bump_stale_fees and waiting:
-        _bump_stale_fees(w3, waiting, report)
+    if recover and waiting:
+        stale = _stale(waiting)
+        taken = [tx for tx in stale if tx.nonce < used.get(tx.signer_id, 0)]
+        if taken:
+            _requeue_taken(w3, network, taken, report)
+            waiting = [tx for tx in waiting if tx not in taken]
+        _bump_fees(w3, [tx for tx in stale if tx not in taken], report)
     by_signer: dict = {}
     for tx in waiting:
         by_signer.setdefault(tx.signer_id, []).append(tx)
@@ -525,21 +537,78 @@ def _bumped(fee: int) -> int:
     return -(-fee * FEE_BUMP_NUMERATOR // FEE_BUMP_DENOMINATOR)  # rounded up
 
 
-def _bump_stale_fees(w3: Web3, waiting: list[ChainTransaction], report: RelayReport) -> None:
-    """Sign again, for the same nonce with fees 12.5% higher, each sent entry unmined for
-    CHAIN_FEE_BUMP_SECONDS since it was last signed: the base fee rose past its cap, or the node holds
-    it without mining it. The new signing is stored, with the earlier hash kept, before the caller
-    broadcasts it; the update is conditional on the hash read, so of two relay runs only one bumps.
+def _stale(waiting: list[ChainTransaction]) -> list[ChainTransaction]:
+    """The sent entries without a receipt CHAIN_FEE_BUMP_SECONDS after they were last signed."""
+    cutoff = timezone.now() - timedelta(seconds=settings.CHAIN_FEE_BUMP_SECONDS)
+    return [tx for tx in waiting if tx.status == ChainTransaction.Status.SENT and tx.raw_tx is not None
+            and (tx.fee_bumped_at or tx.signed_at) < cutoff]
+
+
+def _used_nonce_counts(w3: Web3, txs: list[ChainTransaction]) -> dict:
+    """Per signer of `txs`: how many nonces the chain has used (as of CHAIN_CONFIRMATIONS blocks ago)."""
+    signer_ids = sorted({tx.signer_id for tx in txs}, key=str)
+    addresses = dict(ChainAccount.objects.filter(pk__in=signer_ids).values_list("pk", "address"))
+    block = "latest"
+    if settings.CHAIN_CONFIRMATIONS:
+        block = hex(max(w3.eth.block_number - settings.CHAIN_CONFIRMATIONS, 0))
+    answers = _rpc_batch(w3, [("eth_getTransactionCount", [addresses[s], block]) for s in signer_ids])
+    return {s: int(a["result"], 16) for s, a in zip(signer_ids, answers) if "result" in a}
+
+
+def _requeue_taken(w3: Web3, network: ChainNetwork, taken: list[ChainTransaction], report: RelayReport) -> None:
+    """Entries whose nonce another transaction used: the chain had used the nonce before the relay
+    asked for receipts, and none of the entry's signings has one. The key was used elsewhere, or the
+    database was restored from a backup older than the chain. The call was not recorded, and never
+    can be under that nonce: the entry goes back to pending (its hashes kept in `earlier_hashes`) to be
+    signed again, and the signer's next nonce moves past every nonce the node has seen. Raises
+    `chain_nonce_taken`, one open alert per account: the operator must find out which it was."""
+    from oversight.services import alert_raise
+
+    now = timezone.now()
+    requeued: dict = {}
+    with transaction.atomic():
+        for signer_id in sorted({tx.signer_id for tx in taken}, key=str):
+            row = SignerNonce.objects.select_for_update().select_related("account").get(network=network, account_id=signer_id)
+            row.next_nonce = max(row.next_nonce, w3.eth.get_transaction_count(row.account.address, "pending"))
+            row.save(update_fields=["next_nonce"])
+            requeued[signer_id] = (row.account, [])
+        for tx in taken:
+            if ChainTransaction.objects.filter(pk=tx.pk, tx_hash=tx.tx_hash, status__in=IN_FLIGHT).update(
+                    status=ChainTransaction.Status.PENDING, network=None, nonce=None, raw_tx=None, tx_hash=None,
+                    signed_at=None, fee_bumped_at=None, earlier_hashes=[*tx.earlier_hashes, tx.tx_hash], updated_at=now):
+                requeued[tx.signer_id][1].append(tx.nonce)
+        for account, nonces in requeued.values():
+            if not nonces:
+                continue
+            logger.warning("nonces %s of %s were used by transactions we did not sign; their writes are signed again",
+                           nonces, account.address)
+            report.requeued += len(nonces)
+            alert_raise(
+                kind="chain_nonce_taken",
+                severity="high",
+                message=f"Nonce(s) {', '.join(map(str, nonces))} of chain account {account.address} were used by "
+                        "transactions the platform did not sign (the key used elsewhere, or the database restored "
+                        "from a backup older than the chain); their writes are signed again with new nonces.",
+                subject_type="chain_account",
+                subject_id=account.pk,
+                visible_to=[account.organization_id],
+                data={"address": account.address, "nonces": nonces, "count": len(nonces)},
+                dedupe_key=f"chain_nonce_taken:{account.address}",
+            )
+
+
+def _bump_fees(w3: Web3, stale: list[ChainTransaction], report: RelayReport) -> None:
+    """Sign again, for the same nonce with fees 12.5% higher, each stale entry (`_stale`): the base fee
+    rose past its cap, or the node holds it without mining it. The new signing is stored, with the
+    earlier hash kept, before the caller broadcasts it; the update is conditional on the hash read, so
+    of two relay runs only one bumps.
 
     Not bumped: an entry whose fees are zero (a chain without fees: fees are not why it waits), and
     one whose new cap would pass CHAIN_MAX_FEE_PER_GAS_WEI (it keeps waiting; `chain_write_stuck`
     tells the operator)."""
-    now = timezone.now()
-    cutoff = now - timedelta(seconds=settings.CHAIN_FEE_BUMP_SECONDS)
-    stale = [tx for tx in waiting if tx.status == ChainTransaction.Status.SENT and tx.raw_tx is not None
-             and (tx.fee_bumped_at or tx.signed_at) < cutoff]
     if not stale:
         return
+    now = timezone.now()
     room = 2 * _latest_base_fee(w3)  # as `_fees`: at least room for the base fee to double
     accounts: dict = {}
     for tx in stale:

@@ -44,6 +44,16 @@ describe("alert wording", () => {
     );
   });
 
+  it("names the nonces another signer took, in both languages", () => {
+    const taken = alert("chain_nonce_taken", { address: "0xAbC0000000000000000000000000000000000003", nonces: [7, 9], count: 2 });
+    expect(alertText(t, taken, percent)).toBe(
+      "Transactions not signed by the platform used nonce(s) 7, 9 of 0xAbC0000000000000000000000000000000000003; those writes were signed again.",
+    );
+    expect(alertText(i18next.getFixedT("zh-CN"), taken, percent)).toBe(
+      "非本平台签署的交易占用了账户 0xAbC0000000000000000000000000000000000003 的 nonce 7, 9；相关上链写入已重新签署。",
+    );
+  });
+
   it("words a stalled anchoring from where it stopped and how long it waited, in both languages", () => {
     const stalled = alert("audit_anchoring_stalled", { first_seq: 4097, waited_seconds: 725, batched: false });
     expect(alertText(t, stalled, percent)).toBe("Audit events from 4097 have waited 12 min to be anchored on chain.");

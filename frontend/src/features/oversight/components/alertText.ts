@@ -45,6 +45,11 @@ export function alertText(t: TFunction, alert: Alert, percent: (share: string) =
         nonce: s("first_nonce"),
         since: s("waiting_since").slice(0, 16).replace("T", " "), // the server's ISO time, in UTC
       });
+    case "chain_nonce_taken":
+      return t("alerts.text.chain_nonce_taken", {
+        address: s("address"),
+        nonces: Array.isArray(data.nonces) ? data.nonces.join(", ") : "",
+      });
     case "chain_write_failed":
       return t("alerts.text.chain_write_failed", { code: s("error_code") });
     default:

@@ -1,5 +1,6 @@
-"""A write the node holds without mining is signed again for its nonce with higher fees (a fee bump),
-and whichever signing is mined, the call is recorded once and the entry confirmed with that hash.
+"""Writes left without a receipt. One the node holds without mining is signed again for its nonce
+with higher fees (a fee bump): whichever signing is mined, the call is recorded once and the entry
+confirmed with that hash. One whose nonce another transaction took is signed again for a new nonce.
 
 Each test runs its own Anvil, since it stops mining (the session's node is shared)."""
 
@@ -8,10 +9,10 @@ import logging
 import pytest
 from django.db import transaction
 
-from chain import client, relay
+from chain import client, keys, relay
 from chain.deploy import chain_ensure_deployed
 from chain.indexer import index_run
-from chain.models import ChainEvent, ChainTransaction
+from chain.models import ChainEvent, ChainTransaction, SignerNonce
 from chain.relay import FEE_BUMP_DENOMINATOR, FEE_BUMP_NUMERATOR, relay_run
 from chain.services import chain_call_enqueue, platform_account
 from tests.support.processes import Anvil, free_port
@@ -76,7 +77,7 @@ def test_a_write_left_unmined_is_signed_again_for_its_nonce_with_higher_fees_and
 
     settings.CHAIN_FEE_BUMP_SECONDS = 0
     report = relay_run()
-    assert report.fee_bumped == 3 and report.errors == []
+    assert (report.fee_bumped, report.requeued, report.errors) == (3, 0, [])
     bumped = _fresh(txs)
     repooled = _pooled(node, address)
     for tx in bumped:
@@ -100,9 +101,13 @@ def test_a_write_left_unmined_is_signed_again_for_its_nonce_with_higher_fees_and
         assert _receipt(node, tx.tx_hash)["status"] == "0x1"
         assert _receipt(node, first[tx.pk][1]) is None
     assert node.eth.get_transaction_count(address) == max(n for n, _ in first.values()) + 1
+    _assert_registered_once(501, 502, 503)
+
+
+def _assert_registered_once(*fingerprints: int) -> None:
     index_run()
     registered = ChainEvent.objects.filter(event="DeclarationRegistered").values_list("args__fingerprint", flat=True)
-    wanted = {"0x" + f"{f:064x}" for f in (501, 502, 503)}
+    wanted = {"0x" + f"{f:064x}" for f in fingerprints}
     assert sorted(f for f in registered if f in wanted) == sorted(wanted)  # each exactly once
 
 
@@ -150,7 +155,7 @@ def test_two_relay_runs_bump_an_entry_once(node, settings):
     tx.refresh_from_db()
 
     report = relay.RelayReport()
-    relay._bump_stale_fees(node, [stale], report)
+    relay._bump_fees(node, relay._stale([stale]), report)
     assert report.fee_bumped == 0
     again = ChainTransaction.objects.get(pk=tx.pk)
     assert (again.tx_hash, again.earlier_hashes, again.attempts) == (tx.tx_hash, tx.earlier_hashes, 2)
@@ -175,3 +180,65 @@ def test_fees_are_not_bumped_past_the_cap(node, settings, caplog):
 
     settings.CHAIN_MAX_FEE_PER_GAS_WEI = _up(cap)
     assert relay_run().fee_bumped == 1
+
+
+def test_a_nonce_another_transaction_took_is_given_up_and_the_write_signed_again(node, settings):
+    from oversight.models import Alert
+
+    node.provider.make_request("evm_setAutomine", [True])
+    settings.CHAIN_FEE_BUMP_SECONDS = 60
+    [first] = _register(901)
+    relay_run()
+    first.refresh_from_db()
+    assert first.status == "confirmed"
+    platform = platform_account()
+    # The key used elsewhere (or the database restored behind the chain): a transaction the platform
+    # did not sign takes the next nonce.
+    outside = keys.signing_account(platform.encrypted_key, platform.address).sign_transaction({
+        "to": platform.address, "value": 0, "gas": 21_000, "nonce": first.nonce + 1, "chainId": node.eth.chain_id,
+        "type": 2, "maxFeePerGas": 10**11, "maxPriorityFeePerGas": 10**9})
+    node.eth.send_raw_transaction(outside.raw_transaction)
+    victim, later = _register(902, 903)
+    relay_run()  # the victim is signed for the taken nonce ("nonce too low"); the later one for the next
+    victim.refresh_from_db()
+    later.refresh_from_db()
+    assert (victim.status, victim.nonce) == ("sent", first.nonce + 1)
+    assert (later.status, later.nonce) == ("confirmed", first.nonce + 2)
+    taken_hash = victim.tx_hash
+
+    assert relay_run().requeued == 0  # not given up before CHAIN_FEE_BUMP_SECONDS
+    settings.CHAIN_FEE_BUMP_SECONDS = 0
+    report = relay_run()
+    assert (report.requeued, report.fee_bumped, report.errors) == (1, 0, [])
+    victim.refresh_from_db()
+    assert (victim.status, victim.nonce, victim.earlier_hashes) == ("confirmed", first.nonce + 3, [taken_hash])
+    assert victim.tx_hash != taken_hash and _receipt(node, victim.tx_hash)["status"] == "0x1"
+    assert SignerNonce.objects.get(account=platform).next_nonce == first.nonce + 4 == node.eth.get_transaction_count(platform.address)
+    alert = Alert.objects.get(kind="chain_nonce_taken")
+    assert alert.severity == "high" and alert.data == {"address": platform.address, "nonces": [first.nonce + 1], "count": 1}
+    _assert_registered_once(901, 902, 903)
+    assert relay_run().requeued == 0
+    assert Alert.objects.filter(kind="chain_nonce_taken").count() == 1
+
+
+def test_after_a_restore_behind_the_chain_the_next_nonce_moves_past_the_chain(node, settings):
+    node.provider.make_request("evm_setAutomine", [True])
+    txs = _register(911, 912, 913)
+    relay_run()
+    platform = platform_account()
+    count = node.eth.get_transaction_count(platform.address)
+    # The database restored from a backup taken before the last three writes: it has lost them, and
+    # its next nonce is three behind the chain's.
+    ChainTransaction.objects.filter(pk__in=[t.pk for t in txs]).delete()
+    SignerNonce.objects.filter(account=platform).update(next_nonce=count - 3)
+    [write] = _register(914)
+    relay_run()
+    write.refresh_from_db()
+    assert (write.status, write.nonce) == ("sent", count - 3)
+
+    settings.CHAIN_FEE_BUMP_SECONDS = 0
+    assert relay_run().requeued == 1
+    write.refresh_from_db()
+    assert (write.status, write.nonce) == ("confirmed", count)  # one run: straight past every used nonce
+    assert SignerNonce.objects.get(account=platform).next_nonce == count + 1 == node.eth.get_transaction_count(platform.address)
+    _assert_registered_once(911, 912, 913, 914)

@@ -88,10 +88,15 @@ def headline() -> list[str]:
             rows.append((f"Growth: {name.replace('_', ' ')}, p50 at 1M / at 10k", f"{ratio}", "<= 1.5",
                          _mark(ratio <= growth["target_ratio"])))
         for size, lookup in growth.get("credit_lookup_by_history", {}).items():
-            rows.append((f"Growth: credit lookup, {int(size):,} financings in the exporter's history",
+            declarations = lookup.get("declarations_by_month_ms")
+            rows.append((f"Growth: credit lookup, {int(size):,} financings"
+                         + (f" and {lookup['declarations_in_period']:,} declarations" if declarations else "")
+                         + " in the exporter's year",
                          f"p50 {lookup['p50_ms']} ms, p99 {lookup['p99_ms']} ms; its history sums "
                          f"{lookup['history_sums_ms']['from_tallies']} ms (from the financings: "
-                         f"{lookup['history_sums_ms']['from_financings']} ms)", "", ""))
+                         f"{lookup['history_sums_ms']['from_financings']} ms)"
+                         + (f"; its declarations by month {declarations['from_tallies']} ms (from the declarations: "
+                            f"{declarations['from_declarations']} ms)" if declarations else ""), "", ""))
     chain = _load("chain")
     if chain:
         relay = chain["relay"]

@@ -1,5 +1,5 @@
 """Growth: receivable submission and the declaration-balance check with 10k, 100k and 1M declarations;
-the credit lookup with 1k, 10k and 100k financings in the exporter's history.
+the credit lookup with 1k, 10k and 100k financings, and as many declarations, in the exporter's year.
 
 Declarations are spread over 1,000 other exporters (bulk COPY); the measured exporter keeps its own
 modest set, as a real one would. Latency is measured in-process through the full DRF stack
@@ -92,35 +92,59 @@ _HISTORY_FROM_FINANCINGS_SQL = (
     "AND applied_at >= %(data_from)s AND applied_at < %(data_to)s + 1 GROUP BY 1, 2, 3")
 
 
-def _history_sums_ms(params: dict, repeat: int = 15) -> dict:
-    """Best of `repeat` executions, in ms, of the lookup's own statement for the financing history
-    (from the tallies) and of the baseline (from the financings); both must give the same sums."""
+# The baseline of the declarations by month: summing the declarations, as the lookup did before tallies.
+_DECLARATIONS_FROM_DECLARATIONS_SQL = (
+    "SELECT to_char(export_date, 'YYYY-MM'), currency, count(*), sum(fob_value) FROM customs_declaration "
+    "WHERE exporter_id = %(exporter)s AND export_date >= %(data_from)s AND export_date <= %(data_to)s GROUP BY 1, 2")
+
+
+def _sums_ms(params: dict, statements: dict[str, str], numeric: tuple[int, ...], repeat: int = 15) -> dict:
+    """Best of `repeat` executions, in ms, of each of `statements` (the lookup's own, from the tallies,
+    and the baseline); all must give the same rows. The `numeric` columns are compared as numbers (the
+    lookup's sums travel as text)."""
     from decimal import Decimal
 
     from django.db import connection
 
-    from credit.selectors import FINANCING_HISTORY_SQL
-
     best, rows = {}, {}
-    for name, sql in (("from_tallies", FINANCING_HISTORY_SQL), ("from_financings", _HISTORY_FROM_FINANCINGS_SQL)):
+    for name, sql in statements.items():
         for _ in range(repeat):
             with connection.cursor() as cursor:
                 t = time.perf_counter()
                 cursor.execute(sql, params)
                 fetched = cursor.fetchall()
                 elapsed = (time.perf_counter() - t) * 1000
-            # The lookup's sums travel as text: compare them as numbers.
-            rows[name] = sorted(((*row[:4], Decimal(str(row[4])), Decimal(str(row[5]))) for row in fetched),
-                               key=lambda row: (row[0], row[1], str(row[2])))
+            rows[name] = sorted((tuple(Decimal(str(v)) if i in numeric else v for i, v in enumerate(row)) for row in fetched),
+                                key=lambda row: tuple(str(v) for v in row))
             best[name] = round(min(best.get(name, elapsed), elapsed), 3)
-    assert rows["from_tallies"] == rows["from_financings"], rows
+    first = next(iter(rows.values()))
+    assert all(r == first for r in rows.values()), rows
     return best
+
+
+def _own_declarations_to(exporter_id, size: int, today: date) -> None:
+    """COPY declarations of the measured exporter, export dates spread over the last 364 days, in two
+    currencies, until it has `size` in the period (besides the few it registered)."""
+    from django.db import connection
+
+    from customs.models import Declaration
+
+    have = Declaration.objects.filter(exporter_id=exporter_id, source="growth-own").count()
+    with connection.cursor() as cursor:
+        with cursor.connection.cursor().copy(
+            "COPY customs_declaration (id, number, exporter_id, export_date, currency, fob_value, destination_country, "
+            "consignee, allocated_amount, financed_amount, fingerprint, source, created_at) FROM STDIN"
+        ) as copy:
+            for i in range(have, size):
+                copy.write_row((uuid.uuid4(), f"{660000000000000000 + i}", exporter_id, today - timedelta(days=i % 364),
+                                ("USD", "EUR")[i % 2], f"{1000 + i % 977}.50", "VN", "Growth Buyer", "0", "0",
+                                f"0x{10**15 + i:064x}", "growth-own", "2026-01-01T00:00:00Z"))
 
 
 def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: int = 100) -> dict:
     """A served credit lookup (every scope, a year's period) with `sizes` financings in the exporter's
-    history, applied for on days spread over the year, in four outcomes. As in production, the beat
-    has folded the financing tallies and autovacuum has cleaned what the fold deleted."""
+    history, applied for on days spread over the year, in four outcomes, and as many declarations. As
+    in production, the beat has folded the tallies and autovacuum has cleaned what the fold deleted."""
     import random
     from datetime import timedelta
     from decimal import Decimal
@@ -130,7 +154,10 @@ def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: in
     from rest_framework.test import APIClient
 
     from common.auth import token_issue
+    from credit.selectors import DECLARATIONS_BY_MONTH_SQL, FINANCING_HISTORY_SQL
     from credit.services import credit_authorization_grant
+    from customs.models import Declaration
+    from customs.tallies import declaration_tallies_fold
     from financing.models import Financing
     from financing.tallies import tallies_fold
 
@@ -157,9 +184,13 @@ def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: in
         with connection.cursor() as cursor:  # applied_at is set on insert; spread it over the period
             cursor.execute("UPDATE financing_financing SET applied_at = now() - random() * interval '364 days' "
                            "WHERE id = ANY(%s)", [[f.pk for f in new]])
+        _own_declarations_to(exporter.organization_id, size, today)
         tallies_fold()
+        declaration_tallies_fold()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE financing_financingtally")
+            cursor.execute("VACUUM ANALYZE customs_declarationtally")
+            cursor.execute("ANALYZE customs_declaration")
         for _ in range(5):  # warm
             client.get(path)
         times = []
@@ -168,12 +199,21 @@ def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: in
             response = client.get(path)
             times.append(time.perf_counter() - t)
             assert response.status_code == 200, response.content
-        history = response.json()["transaction_credit"]["financing"]
+        report = response.json()["transaction_credit"]
+        history = report["financing"]
         assert history["count"] == Financing.objects.filter(exporter=exporter.organization).count(), history
-        results[str(size)] = {"financings_in_period": history["count"], **summarize_ms(times),
-                              "history_sums_ms": _history_sums_ms({
-                                  "exporter": exporter.organization_id, "data_from": grant.data_from,
-                                  "data_to": grant.data_to})}
+        declared = sum(m["count"] for m in report["declarations_by_month"])
+        assert declared == Declaration.objects.filter(exporter=exporter.organization,
+                                                      export_date__gte=grant.data_from).count(), declared
+        params = {"exporter": exporter.organization_id, "data_from": grant.data_from, "data_to": grant.data_to}
+        results[str(size)] = {
+            "financings_in_period": history["count"], "declarations_in_period": declared, **summarize_ms(times),
+            "history_sums_ms": _sums_ms(params, {"from_tallies": FINANCING_HISTORY_SQL,
+                                                 "from_financings": _HISTORY_FROM_FINANCINGS_SQL}, numeric=(3, 4, 5)),
+            "declarations_by_month_ms": _sums_ms(params, {"from_tallies": DECLARATIONS_BY_MONTH_SQL,
+                                                          "from_declarations": _DECLARATIONS_FROM_DECLARATIONS_SQL},
+                                                 numeric=(2, 3)),
+        }
         print(f"lookup with {size} financings: {json.dumps(results[str(size)])}", flush=True)
     return results
 

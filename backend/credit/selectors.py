@@ -19,7 +19,7 @@ from chain.services import chain_block
 from common.fields import quantize_money
 from common.permissions import BANK, EXPORTER, OPERATOR, REGULATOR, role_of
 from credit.models import CreditAccess, CreditAuthorization, Penalty, Scope
-from customs.models import Declaration
+from customs.models import Declaration, DeclarationTally
 from financing.models import Financing, FinancingTally, FxReceipt
 from organizations.models import Organization
 from organizations.services import member_registration_tx
@@ -148,13 +148,19 @@ FINANCING_HISTORY_SQL = """SELECT currency, status, on_time, sum(n) AS n, sum(ap
  GROUP BY 1, 2, 3
 HAVING sum(n) <> 0""".format(tally=FinancingTally._meta.db_table)
 
+# The declarations by month sum the declaration tallies (customs/tallies.py): at most one row per
+# export date and currency in the period, plus what was appended since the last fold.
+DECLARATIONS_BY_MONTH_SQL = """SELECT to_char(export_date, 'YYYY-MM') AS month, currency, sum(n) AS n,
+       sum(fob_value)::text AS fob_value
+  FROM {tally}
+ WHERE exporter_id = %(exporter)s AND export_date >= %(data_from)s AND export_date <= %(data_to)s
+ GROUP BY 1, 2
+HAVING sum(n) <> 0""".format(tally=DeclarationTally._meta.db_table)
+
 _PROFILE_SQL = """
 SELECT
   CASE WHEN %(transaction)s THEN (SELECT COALESCE(json_agg(d ORDER BY d.month, d.currency), '[]')
-     FROM (SELECT to_char(export_date, 'YYYY-MM') AS month, currency, count(*) AS n, sum(fob_value)::text AS fob_value
-             FROM {declaration}
-            WHERE exporter_id = %(exporter)s AND export_date >= %(data_from)s AND export_date <= %(data_to)s
-            GROUP BY 1, 2) d) END,
+     FROM ({declarations}) d) END,
   CASE WHEN %(transaction)s THEN (SELECT COALESCE(json_agg(x ORDER BY x.currency), '[]')
      FROM (SELECT currency, count(*) AS n, sum(amount)::text AS amount,
                   -- days from export to receipt: the value date minus the earliest export date among
@@ -178,6 +184,7 @@ SELECT
               AND penalty.decided_on >= %(data_from)s AND penalty.decided_on <= %(data_to)s) p) END
 """.format(declaration=Declaration._meta.db_table, allocation=ReceivableAllocation._meta.db_table,
            receipt=FxReceipt._meta.db_table, receivable=Receivable._meta.db_table, history=FINANCING_HISTORY_SQL,
+           declarations=DECLARATIONS_BY_MONTH_SQL,
            penalty=Penalty._meta.db_table, organization=Organization._meta.db_table)
 
 

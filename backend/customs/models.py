@@ -48,3 +48,27 @@ class Declaration(models.Model):
     @property
     def available_amount(self):
         return self.fob_value - self.financed_amount
+
+
+class DeclarationTally(models.Model):
+    """How many declarations, and how much FOB value, per exporter, export date and currency: what the
+    credit profile's declarations by month sum, without reading every declaration.
+
+    Written only by the database: triggers on the declaration table append +1 (the new values) and -1
+    (the old values) for every declaration inserted, changed in what is tallied, or deleted, whichever
+    code path wrote it; `declaration_tallies_fold` (periodic) folds each day's rows into one per
+    currency. Readers sum the rows: folded or not, the sums are the same. See common/tallies.py.
+    """
+
+    exporter_id = models.UUIDField()
+    export_date = models.DateField()
+    currency = models.CharField(max_length=3)
+    n = models.IntegerField()
+    fob_value = models.DecimalField(**MONEY)
+    folded = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["exporter_id", "export_date"]),
+            models.Index(fields=["exporter_id", "export_date"], condition=Q(folded=False), name="customs_tally_unfolded"),
+        ]

@@ -68,6 +68,7 @@ def test_the_growth_benchmarks_lookup_reads_the_whole_history(chain):
     from rest_framework.test import APIClient
 
     from bench.growth import lookup_growth
+    from customs.models import DeclarationTally
     from financing.models import Financing, FinancingTally
     from financing.tests.helpers import World
     from receivables.models import Receivable
@@ -80,5 +81,10 @@ def test_the_growth_benchmarks_lookup_reads_the_whole_history(chain):
     assert all(results[size]["n"] == 2 for size in ("4", "12"))
     # Both ways of summing the history are timed, and agreed (the benchmark compares their rows).
     assert all(set(results[size]["history_sums_ms"]) == {"from_tallies", "from_financings"} for size in ("4", "12"))
+    assert all(set(results[size]["declarations_by_month_ms"]) == {"from_tallies", "from_declarations"}
+               for size in ("4", "12"))
+    # The declarations too: the exporter's own from the fixture, plus as many as the size.
+    assert [results[size]["declarations_in_period"] for size in ("4", "12")] == [5, 13]
     assert Financing.objects.filter(exporter=world.exporter).count() == 12
     assert not FinancingTally.objects.filter(folded=False).exists()  # measured as the beat leaves them
+    assert not DeclarationTally.objects.filter(folded=False).exists()

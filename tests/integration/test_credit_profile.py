@@ -22,6 +22,7 @@ from credit.serializers import CreditReportSerializer
 from credit.tests.helpers import ALL_SCOPES, CreditWorld
 from customs.models import Declaration
 from financing.models import Financing, FxReceipt, Repayment
+from customs.tallies import declaration_tallies_fold
 from financing.tallies import tallies_fold
 from receivables.models import Receivable, ReceivableAllocation
 from tests.support.factories import user_of
@@ -251,8 +252,9 @@ def test_profile_figures_equal_independent_sums_and_stay_in_the_period(world):
     assert expected["financing"]["overdue"] and expected["financing"]["written_off"]
     assert report["transaction_credit"] == expected
     assert CreditReportSerializer(report).data == report
-    # The financing history comes from the tallies (financing/tallies.py): folded, they say the same.
-    assert tallies_fold() > 0
+    # The declarations and the financing history come from tallies (customs/ and financing/tallies.py):
+    # folded, they say the same.
+    assert tallies_fold() > 0 and declaration_tallies_fold() > 0
     assert world.lookup(authorization=grant["id"]).json()["transaction_credit"] == expected
 
     assert report["basic"] == {

@@ -7,15 +7,15 @@ from datetime import timedelta, timezone as dt_timezone
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from financing.models import Financing, FinancingTally
 from financing.services import financings_mark_overdue
-from financing.tallies import FOLD_LOCK, tallies_fold
+from financing.tallies import FINANCING_TALLY, tallies_fold
 from financing.tests.helpers import World
+from tests.support.migrations import migrate_back_and_forth
 
 
 def _direct() -> dict:
@@ -168,11 +168,7 @@ def test_a_fold_leaves_an_uncommitted_change_for_the_next_one():
 def test_the_migration_tallies_the_financings_that_exist():
     world = World(APIClient)
     _history(world)
-    call_command("migrate", "financing", "0003", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'financing_tally%%'")
-        assert cursor.fetchone()[0] == 0
-    call_command("migrate", "financing", verbosity=0)
+    migrate_back_and_forth("financing", "0003", triggers_named="financing_tally")
     assert FinancingTally.objects.filter(folded=False).count() == 0
     assert _tallied() == _direct()
 
@@ -207,7 +203,7 @@ def test_folds_take_turns():
 
     def fold_elsewhere():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FINANCING_TALLY.lock])
 
     with _open_transaction_elsewhere(fold_elsewhere):
         assert tallies_fold() == 0  # does not wait for the other fold, and folds nothing beside it

@@ -96,7 +96,10 @@ def headline() -> list[str]:
                          f"{lookup['history_sums_ms']['from_tallies']} ms (from the financings: "
                          f"{lookup['history_sums_ms']['from_financings']} ms)"
                          + (f"; its declarations by month {declarations['from_tallies']} ms (from the declarations: "
-                            f"{declarations['from_declarations']} ms)" if declarations else ""), "", ""))
+                            f"{declarations['from_declarations']} ms)" if declarations else "")
+                         + (f"; its FX receipts ({lookup['receipts_in_period']:,}) {lookup['receipts_ms']['from_tallies']} ms "
+                            f"(from the receipts: {lookup['receipts_ms']['from_receipts']} ms)" if "receipts_ms" in lookup else ""),
+                         "", ""))
     chain = _load("chain")
     if chain:
         relay = chain["relay"]

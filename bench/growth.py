@@ -1,5 +1,6 @@
 """Growth: receivable submission and the declaration-balance check with 10k, 100k and 1M declarations;
-the credit lookup with 1k, 10k and 100k financings, and as many declarations, in the exporter's year.
+the credit lookup with 1k, 10k and 100k financings, and as many declarations and FX receipts, in the
+exporter's year.
 
 Declarations are spread over 1,000 other exporters (bulk COPY); the measured exporter keeps its own
 modest set, as a real one would. Latency is measured in-process through the full DRF stack
@@ -30,6 +31,22 @@ def _setup_django(env: dict) -> None:
     django.setup()
 
 
+_COPY_DECLARATIONS = (
+    "COPY customs_declaration (id, number, exporter_id, export_date, currency, fob_value, destination_country, "
+    "consignee, allocated_amount, financed_amount, fingerprint, source, created_at) FROM STDIN")
+_COPY_RECEIPTS = (
+    "COPY financing_fxreceipt (id, receivable_id, bank_id, amount, currency, value_date, payer_name, reference, "
+    "applied_amount, surplus_amount, created_by_id, created_at) FROM STDIN")
+
+
+def _copy(statement: str, rows) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor, cursor.connection.cursor().copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def _fill_to(target: int, exporters: list[str], start: int) -> int:
     """COPY declarations until the table holds `target` rows."""
     from django.db import connection
@@ -41,15 +58,9 @@ def _fill_to(target: int, exporters: list[str], start: int) -> int:
     if missing <= 0:
         return start
     today = date.today()
-    with connection.cursor() as cursor:
-        with cursor.connection.cursor().copy(
-            "COPY customs_declaration (id, number, exporter_id, export_date, currency, fob_value, destination_country, "
-            "consignee, allocated_amount, financed_amount, fingerprint, source, created_at) FROM STDIN"
-        ) as copy:
-            for i in range(start, start + missing):
-                copy.write_row((uuid.uuid4(), f"{880000000000000000 + i}", exporters[i % len(exporters)],
+    _copy(_COPY_DECLARATIONS, ((uuid.uuid4(), f"{880000000000000000 + i}", exporters[i % len(exporters)],
                                 today - timedelta(days=i % 700), "USD", "25000.00", "VN", "Growth Buyer", "0", "0",
-                                f"0x{i:064x}", "bench", "2026-01-01T00:00:00Z"))
+                                f"0x{i:064x}", "bench", "2026-01-01T00:00:00Z") for i in range(start, start + missing)))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE customs_declaration")
     return start + missing
@@ -122,29 +133,47 @@ def _sums_ms(params: dict, statements: dict[str, str], numeric: tuple[int, ...],
     return best
 
 
+# The baseline of the FX receipts: summing the receipts, each with the earliest export date behind its
+# receivable, as the lookup did before tallies.
+_RECEIPTS_FROM_RECEIPTS_SQL = """SELECT currency, count(*), sum(amount), sum(value_date - first_export), count(first_export)
+  FROM (SELECT receipt.currency, receipt.amount, receipt.value_date,
+               (SELECT min(declaration.export_date)
+                  FROM receivables_receivableallocation allocation
+                  JOIN customs_declaration declaration ON declaration.id = allocation.declaration_id
+                 WHERE allocation.receivable_id = receipt.receivable_id) AS first_export
+          FROM financing_fxreceipt receipt JOIN receivables_receivable receivable ON receivable.id = receipt.receivable_id
+         WHERE receivable.exporter_id = %(exporter)s
+           AND receipt.value_date >= %(data_from)s AND receipt.value_date <= %(data_to)s) dated
+ GROUP BY currency"""
+
+
+def _receipts_to(receivable, bank, size: int, today: date) -> None:
+    """COPY FX receipts on the measured exporter's receivable, value dates spread over the last 364
+    days, until it has `size` (all surplus: what they repay does not matter here)."""
+    from financing.models import FxReceipt
+
+    have = FxReceipt.objects.filter(receivable=receivable).count()
+    _copy(_COPY_RECEIPTS, ((uuid.uuid4(), receivable.pk, bank.organization_id, f"{100 + i % 89}.25", "USD",
+                            today - timedelta(days=i % 364), "Growth Buyer", f"GROWTH-{i}", "0", f"{100 + i % 89}.25",
+                            bank.pk, "2026-01-01T00:00:00Z") for i in range(have, size)))
+
+
 def _own_declarations_to(exporter_id, size: int, today: date) -> None:
     """COPY declarations of the measured exporter, export dates spread over the last 364 days, in two
     currencies, until it has `size` in the period (besides the few it registered)."""
-    from django.db import connection
-
     from customs.models import Declaration
 
     have = Declaration.objects.filter(exporter_id=exporter_id, source="growth-own").count()
-    with connection.cursor() as cursor:
-        with cursor.connection.cursor().copy(
-            "COPY customs_declaration (id, number, exporter_id, export_date, currency, fob_value, destination_country, "
-            "consignee, allocated_amount, financed_amount, fingerprint, source, created_at) FROM STDIN"
-        ) as copy:
-            for i in range(have, size):
-                copy.write_row((uuid.uuid4(), f"{660000000000000000 + i}", exporter_id, today - timedelta(days=i % 364),
+    _copy(_COPY_DECLARATIONS, ((uuid.uuid4(), f"{660000000000000000 + i}", exporter_id, today - timedelta(days=i % 364),
                                 ("USD", "EUR")[i % 2], f"{1000 + i % 977}.50", "VN", "Growth Buyer", "0", "0",
-                                f"0x{10**15 + i:064x}", "growth-own", "2026-01-01T00:00:00Z"))
+                                f"0x{10**15 + i:064x}", "growth-own", "2026-01-01T00:00:00Z") for i in range(have, size)))
 
 
 def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: int = 100) -> dict:
     """A served credit lookup (every scope, a year's period) with `sizes` financings in the exporter's
-    history, applied for on days spread over the year, in four outcomes, and as many declarations. As
-    in production, the beat has folded the tallies and autovacuum has cleaned what the fold deleted."""
+    history, applied for on days spread over the year, in four outcomes, and as many declarations and
+    FX receipts. As in production, the beat has folded the tallies and autovacuum has cleaned what the
+    fold deleted."""
     import random
     from datetime import timedelta
     from decimal import Decimal
@@ -154,12 +183,12 @@ def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: in
     from rest_framework.test import APIClient
 
     from common.auth import token_issue
-    from credit.selectors import DECLARATIONS_BY_MONTH_SQL, FINANCING_HISTORY_SQL
+    from credit.selectors import DECLARATIONS_BY_MONTH_SQL, FINANCING_HISTORY_SQL, RECEIPTS_SQL
     from credit.services import credit_authorization_grant
     from customs.models import Declaration
     from customs.tallies import declaration_tallies_fold
-    from financing.models import Financing
-    from financing.tallies import tallies_fold
+    from financing.models import Financing, FxReceipt
+    from financing.tallies import receipt_tallies_fold, tallies_fold
 
     today = timezone.localdate()
     grant = credit_authorization_grant(
@@ -185,11 +214,15 @@ def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: in
             cursor.execute("UPDATE financing_financing SET applied_at = now() - random() * interval '364 days' "
                            "WHERE id = ANY(%s)", [[f.pk for f in new]])
         _own_declarations_to(exporter.organization_id, size, today)
+        _receipts_to(receivable, bank, size, today)
         tallies_fold()
         declaration_tallies_fold()
+        receipt_tallies_fold()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE financing_financingtally")
             cursor.execute("VACUUM ANALYZE customs_declarationtally")
+            cursor.execute("VACUUM ANALYZE financing_receipttally")
+            cursor.execute("ANALYZE financing_fxreceipt")
             cursor.execute("ANALYZE customs_declaration")
         for _ in range(5):  # warm
             client.get(path)
@@ -205,14 +238,19 @@ def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: in
         declared = sum(m["count"] for m in report["declarations_by_month"])
         assert declared == Declaration.objects.filter(exporter=exporter.organization,
                                                       export_date__gte=grant.data_from).count(), declared
+        received = sum(r["receipt_count"] for r in report["fx_receipts"])
+        assert received == FxReceipt.objects.filter(receivable__exporter=exporter.organization).count(), received
         params = {"exporter": exporter.organization_id, "data_from": grant.data_from, "data_to": grant.data_to}
         results[str(size)] = {
-            "financings_in_period": history["count"], "declarations_in_period": declared, **summarize_ms(times),
+            "financings_in_period": history["count"], "declarations_in_period": declared, "receipts_in_period": received,
+            **summarize_ms(times),
             "history_sums_ms": _sums_ms(params, {"from_tallies": FINANCING_HISTORY_SQL,
                                                  "from_financings": _HISTORY_FROM_FINANCINGS_SQL}, numeric=(3, 4, 5)),
             "declarations_by_month_ms": _sums_ms(params, {"from_tallies": DECLARATIONS_BY_MONTH_SQL,
                                                           "from_declarations": _DECLARATIONS_FROM_DECLARATIONS_SQL},
                                                  numeric=(2, 3)),
+            "receipts_ms": _sums_ms(params, {"from_tallies": RECEIPTS_SQL, "from_receipts": _RECEIPTS_FROM_RECEIPTS_SQL},
+                                    numeric=(1, 2, 3, 4)),
         }
         print(f"lookup with {size} financings: {json.dumps(results[str(size)])}", flush=True)
     return results

@@ -19,11 +19,10 @@ from chain.services import chain_block
 from common.fields import quantize_money
 from common.permissions import BANK, EXPORTER, OPERATOR, REGULATOR, role_of
 from credit.models import CreditAccess, CreditAuthorization, Penalty, Scope
-from customs.models import Declaration, DeclarationTally
-from financing.models import Financing, FinancingTally, FxReceipt
+from customs.models import DeclarationTally
+from financing.models import Financing, FinancingTally, ReceiptTally
 from organizations.models import Organization
 from organizations.services import member_registration_tx
-from receivables.models import Receivable, ReceivableAllocation
 
 
 # --------------------------------------------------------------------------- visibility
@@ -157,24 +156,21 @@ DECLARATIONS_BY_MONTH_SQL = """SELECT to_char(export_date, 'YYYY-MM') AS month, 
  GROUP BY 1, 2
 HAVING sum(n) <> 0""".format(tally=DeclarationTally._meta.db_table)
 
+# The FX receipts sum the receipt tallies (financing/tallies.py). Days from export to receipt: the value
+# date minus the earliest export date among the declarations behind the receipt's receivable, summed
+# over the receipts that have one (`dated`).
+RECEIPTS_SQL = """SELECT currency, sum(n) AS n, sum(amount)::text AS amount, sum(days) AS days, sum(dated) AS dated
+  FROM {tally}
+ WHERE exporter_id = %(exporter)s AND value_date >= %(data_from)s AND value_date <= %(data_to)s
+ GROUP BY currency
+HAVING sum(n) <> 0""".format(tally=ReceiptTally._meta.db_table)
+
 _PROFILE_SQL = """
 SELECT
   CASE WHEN %(transaction)s THEN (SELECT COALESCE(json_agg(d ORDER BY d.month, d.currency), '[]')
      FROM ({declarations}) d) END,
   CASE WHEN %(transaction)s THEN (SELECT COALESCE(json_agg(x ORDER BY x.currency), '[]')
-     FROM (SELECT currency, count(*) AS n, sum(amount)::text AS amount,
-                  -- days from export to receipt: the value date minus the earliest export date among
-                  -- the declarations behind the receipt's receivable
-                  sum(value_date - first_export) AS days, count(first_export) AS dated
-             FROM (SELECT receipt.currency, receipt.amount, receipt.value_date,
-                          (SELECT min(declaration.export_date)
-                             FROM {allocation} allocation JOIN {declaration} declaration
-                                  ON declaration.id = allocation.declaration_id
-                            WHERE allocation.receivable_id = receipt.receivable_id) AS first_export
-                     FROM {receipt} receipt JOIN {receivable} receivable ON receivable.id = receipt.receivable_id
-                    WHERE receivable.exporter_id = %(exporter)s
-                      AND receipt.value_date >= %(data_from)s AND receipt.value_date <= %(data_to)s) dated
-            GROUP BY currency) x) END,
+     FROM ({receipts}) x) END,
   CASE WHEN %(transaction)s THEN (SELECT COALESCE(json_agg(f), '[]') FROM ({history}) f) END,
   CASE WHEN %(regulatory)s THEN (SELECT COALESCE(json_agg(p ORDER BY p.decided_on DESC, p.created_at DESC), '[]')
      FROM (SELECT penalty.id, penalty.decided_on, imposer.name AS imposed_by, penalty.amount::text AS amount,
@@ -182,9 +178,7 @@ SELECT
              FROM {penalty} penalty JOIN {organization} imposer ON imposer.id = penalty.imposed_by_id
             WHERE penalty.exporter_id = %(exporter)s
               AND penalty.decided_on >= %(data_from)s AND penalty.decided_on <= %(data_to)s) p) END
-""".format(declaration=Declaration._meta.db_table, allocation=ReceivableAllocation._meta.db_table,
-           receipt=FxReceipt._meta.db_table, receivable=Receivable._meta.db_table, history=FINANCING_HISTORY_SQL,
-           declarations=DECLARATIONS_BY_MONTH_SQL,
+""".format(history=FINANCING_HISTORY_SQL, declarations=DECLARATIONS_BY_MONTH_SQL, receipts=RECEIPTS_SQL,
            penalty=Penalty._meta.db_table, organization=Organization._meta.db_table)
 
 

@@ -108,6 +108,10 @@ class FxReceipt(models.Model):
     reference = models.CharField(max_length=64)
     applied_amount = models.DecimalField(**MONEY)
     surplus_amount = models.DecimalField(**MONEY)
+    # The earliest export date among the declarations behind the receivable, for the credit profile's
+    # days from export to receipt. Kept by the database (migration 0005): set on insert, and again when
+    # the receivable's allocations or a declaration's export date change. Whatever is written is ignored.
+    first_export_date = models.DateField(null=True, editable=False)
     created_by = models.ForeignKey("organizations.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -175,4 +179,30 @@ class FinancingTally(models.Model):
         indexes = [
             models.Index(fields=["exporter_id", "applied_on"]),
             models.Index(fields=["exporter_id", "applied_on"], condition=Q(folded=False), name="financing_tally_unfolded"),
+        ]
+
+
+class ReceiptTally(models.Model):
+    """How many FX receipts, how much, and how many days after export, per exporter, value date and
+    currency: what the credit profile's FX receipts sum, without reading every receipt.
+
+    Written only by the database: triggers on the receipt table append +1 (the new values) and -1 (the
+    old values) for every receipt inserted, changed in what is tallied (its first export date
+    included), or deleted; `receipt_tallies_fold` (periodic) folds each day's rows into one per
+    currency. Readers sum the rows: folded or not, the sums are the same. See financing/tallies.py.
+    """
+
+    exporter_id = models.UUIDField()
+    value_date = models.DateField()
+    currency = models.CharField(max_length=3)
+    n = models.IntegerField()
+    amount = models.DecimalField(**MONEY)
+    days = models.BigIntegerField()  # sum of value_date - first_export_date over the receipts that have one
+    dated = models.IntegerField()  # how many receipts have a first export date
+    folded = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["exporter_id", "value_date"]),
+            models.Index(fields=["exporter_id", "value_date"], condition=Q(folded=False), name="financing_receipt_unfolded"),
         ]

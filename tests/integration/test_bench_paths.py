@@ -69,7 +69,7 @@ def test_the_growth_benchmarks_lookup_reads_the_whole_history(chain):
 
     from bench.growth import lookup_growth
     from customs.models import DeclarationTally
-    from financing.models import Financing, FinancingTally
+    from financing.models import Financing, FinancingTally, ReceiptTally
     from financing.tests.helpers import World
     from receivables.models import Receivable
 
@@ -85,6 +85,9 @@ def test_the_growth_benchmarks_lookup_reads_the_whole_history(chain):
                for size in ("4", "12"))
     # The declarations too: the exporter's own from the fixture, plus as many as the size.
     assert [results[size]["declarations_in_period"] for size in ("4", "12")] == [5, 13]
+    assert [results[size]["receipts_in_period"] for size in ("4", "12")] == [4, 12]
+    assert all(set(results[size]["receipts_ms"]) == {"from_tallies", "from_receipts"} for size in ("4", "12"))
     assert Financing.objects.filter(exporter=world.exporter).count() == 12
     assert not FinancingTally.objects.filter(folded=False).exists()  # measured as the beat leaves them
     assert not DeclarationTally.objects.filter(folded=False).exists()
+    assert not ReceiptTally.objects.filter(folded=False).exists()

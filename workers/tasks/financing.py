@@ -1,4 +1,4 @@
-"""Financing tasks: mark overdue financings, fold the credit profile's financing tallies."""
+"""Financing tasks: mark overdue financings, fold the credit profile's financing and receipt tallies."""
 
 from celery import shared_task
 
@@ -12,9 +12,9 @@ def mark_overdue() -> int:
 
 @shared_task(name="financing.fold_tallies", acks_late=True, ignore_result=True)
 def fold_tallies() -> int:
-    from financing.tallies import tallies_fold
+    from financing.tallies import receipt_tallies_fold, tallies_fold
 
-    return tallies_fold()
+    return tallies_fold() + receipt_tallies_fold()
 
 
 BEAT_SCHEDULE = {

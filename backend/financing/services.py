@@ -11,15 +11,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework.generics import get_object_or_404
 
 from audit.services import audit_append
 from chain.models import ChainTransaction
 from chain.services import chain_call_enqueue, replay_takes_over, uuid_to_bytes32
-from common.errors import ApiError, BusinessConflict, violated_constraint
+from common.errors import ApiError, BusinessConflict, NotFound, violated_constraint
 from common.fields import check_money_scale, format_money
 from common.money import to_minor_units
 from common.prefetch import attach_prefetched
@@ -62,15 +62,18 @@ def _lock_financing(financing_id, *, for_approval: bool = False, **party) -> Fin
     them) and reads which registration entry of the bank its chain record depends on.
 
     `party` (`bank_id=` or `exporter_id=`, the acting organization) makes this read the visibility
-    check too: anyone else's financing, no financing, or an id that is not a UUID is 404, as the
-    views' get_object() answered (the same DRF helper). The views do not read it first.
+    check too: anyone else's financing, no financing, or an id that is not a UUID is 404 (`NotFound`),
+    as the views' get_object() would answer. The views do not read it first.
     """
     if for_approval:
         rows = (Financing.objects.select_for_update(of=("self", "receivable"))
                 .select_related("bank__chain_account", "bank__chain_record", "exporter", "receivable"))
     else:
         rows = Financing.objects.select_for_update(of=("self",)).select_related("bank__chain_account", "exporter")
-    return get_object_or_404(rows, pk=financing_id, **party)
+    try:
+        return rows.get(pk=financing_id, **party)
+    except (Financing.DoesNotExist, ValueError, TypeError, DjangoValidationError):
+        raise NotFound() from None
 
 
 def _visible(financing: Financing) -> list:

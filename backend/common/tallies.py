@@ -5,7 +5,8 @@ A tally table has `exporter_id`, a day column, group columns, sum columns and `f
 (written by each app's migration) append rows of +1 and the new values for inserted rows, -1 and
 the old values for deleted ones, and both for an update of a tallied column, whichever code path
 wrote the change. Appending takes no row lock: writes are never serialized by their tallies, and no
-lock order across groups can deadlock.
+lock order across groups can deadlock. A TRUNCATE of a tallied table empties its tallies (migrations
+financing 0006 and customs 0003).
 
 `Tally.fold` replaces the rows of each (exporter, day) that has unfolded rows by one row per group, in
 one statement: it deletes them and inserts what it deleted, summed. A concurrent append is not among

@@ -121,3 +121,12 @@ def test_the_beat_folds_the_tallies_every_minute():
     assert fold_tallies.apply().get() == 2
     assert list(DeclarationTally.objects.values_list("n", "fob_value", "folded")) == [(2, Decimal("3.0000"), True)]
 
+
+
+@pytest.mark.django_db(transaction=True)  # TRUNCATE refuses pending deferred FK checks
+def test_a_truncate_of_the_declarations_empties_their_tallies():
+    _history()
+    assert DeclarationTally.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE customs_declaration CASCADE")
+    assert not DeclarationTally.objects.exists() and _direct() == {}

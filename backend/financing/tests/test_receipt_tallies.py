@@ -151,3 +151,16 @@ def test_the_beat_folds_the_receipt_tallies_too():
     _receipts(world)
     assert fold_tallies.apply().get() == 3 + 4  # the three applications' rows, the four receipts'
     assert not ReceiptTally.objects.filter(folded=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # TRUNCATE refuses pending deferred FK checks
+def test_a_truncate_of_the_allocations_or_the_receipts_is_tallied_too():
+    world = World(APIClient)
+    _receipts(world)
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE receivables_receivableallocation CASCADE")
+    assert not FxReceipt.objects.exclude(first_export_date=None).exists()
+    assert _tallied() == _direct() and all(group[3] == 0 for group in _direct().values())  # none dated now
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE financing_fxreceipt CASCADE")
+    assert not ReceiptTally.objects.exists()

@@ -209,3 +209,12 @@ def test_folds_take_turns():
         assert tallies_fold() == 0  # does not wait for the other fold, and folds nothing beside it
         assert FinancingTally.objects.filter(folded=False).count() == 1
     assert tallies_fold() == 1 and _tallied() == _direct()
+
+
+@pytest.mark.django_db(transaction=True)  # TRUNCATE refuses pending deferred FK checks
+def test_a_truncate_of_the_financings_empties_their_tallies():
+    _history(World(APIClient))
+    assert FinancingTally.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE financing_financing CASCADE")
+    assert not FinancingTally.objects.exists() and _direct() == {}

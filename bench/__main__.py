@@ -98,7 +98,10 @@ def headline() -> list[str]:
                          + (f"; its declarations by month {declarations['from_tallies']} ms (from the declarations: "
                             f"{declarations['from_declarations']} ms)" if declarations else "")
                          + (f"; its FX receipts ({lookup['receipts_in_period']:,}) {lookup['receipts_ms']['from_tallies']} ms "
-                            f"(from the receipts: {lookup['receipts_ms']['from_receipts']} ms)" if "receipts_ms" in lookup else ""),
+                            f"(from the receipts: {lookup['receipts_ms']['from_receipts']} ms)" if "receipts_ms" in lookup else "")
+                         + ("; the financing list's first page " + ", ".join(
+                             f"{who} {ms} ms" for who, ms in lookup["financing_list_first_page_p50_ms"].items())
+                            if "financing_list_first_page_p50_ms" in lookup else ""),
                          "", ""))
     chain = _load("chain")
     if chain:

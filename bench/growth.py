@@ -169,6 +169,33 @@ def _own_declarations_to(exporter_id, size: int, today: date) -> None:
                                 f"0x{10**15 + i:064x}", "growth-own", "2026-01-01T00:00:00Z") for i in range(have, size)))
 
 
+def _financing_lists_p50_ms(parties: dict, rounds: int = 20) -> dict:
+    """The first page of GET /api/financings/ (newest first), p50 in ms, as each party sees it."""
+    from rest_framework.test import APIClient
+
+    from common.auth import token_issue
+    from financing.models import Financing
+
+    out = {}
+    for name, user in parties.items():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=user)[0]}")
+        client.get("/api/financings/")  # warm
+        times = []
+        for _ in range(rounds):
+            t = time.perf_counter()
+            response = client.get("/api/financings/")
+            times.append(time.perf_counter() - t)
+        assert response.status_code == 200, response.content
+        page = response.json()
+        newest = Financing.objects.order_by("-applied_at").values_list("applied_at", flat=True)
+        if name != "regulator":
+            newest = newest.filter(**{f"{name}__users": user})
+        assert page["count"] == newest.count() and page["results"], page["count"]
+        out[name] = summarize_ms(times)["p50_ms"]
+    return out
+
+
 def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: int = 100) -> dict:
     """A served credit lookup (every scope, a year's period) with `sizes` financings in the exporter's
     history, applied for on days spread over the year, in four outcomes, and as many declarations and
@@ -189,6 +216,7 @@ def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: in
     from customs.tallies import declaration_tallies_fold
     from financing.models import Financing, FxReceipt
     from financing.tallies import receipt_tallies_fold, tallies_fold
+    from organizations.models import User
 
     today = timezone.localdate()
     grant = credit_authorization_grant(
@@ -251,6 +279,9 @@ def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: in
                                                  numeric=(2, 3)),
             "receipts_ms": _sums_ms(params, {"from_tallies": RECEIPTS_SQL, "from_receipts": _RECEIPTS_FROM_RECEIPTS_SQL},
                                     numeric=(1, 2, 3, 4)),
+            "financing_list_first_page_p50_ms": _financing_lists_p50_ms(
+                {"regulator": User.objects.filter(organization__kind="regulator").first(), "bank": bank,
+                 "exporter": exporter}),
         }
         print(f"lookup with {size} financings: {json.dumps(results[str(size)])}", flush=True)
     return results

@@ -512,11 +512,13 @@ def _resume_in_flight(w3: Web3, network: ChainNetwork, report: RelayReport, *, r
     )
     if not in_flight:
         return
-    # Read before the receipts: a nonce below this count was used before any receipt was asked for.
-    used = _used_nonce_counts(w3, in_flight) if recover else {}
+    # Stale or not is known before the receipts. Only then are the signers' used nonces read, and
+    # before the receipts: a nonce below that count was used before any receipt was asked for.
+    candidates = _stale(in_flight) if recover else []
+    used = _used_nonce_counts(w3, candidates) if candidates else {}
     waiting = _confirm_many(w3, in_flight, report)
-    if recover and waiting:
-        stale = _stale(waiting)
+    if candidates and waiting:
+        stale = [tx for tx in candidates if tx in waiting]
         taken = [tx for tx in stale if tx.nonce < used.get(tx.signer_id, 0)]
         if taken:
             _requeue_taken(w3, network, taken, report)
@@ -537,10 +539,10 @@ def _bumped(fee: int) -> int:
     return -(-fee * FEE_BUMP_NUMERATOR // FEE_BUMP_DENOMINATOR)  # rounded up
 
 
-def _stale(waiting: list[ChainTransaction]) -> list[ChainTransaction]:
-    """The sent entries without a receipt CHAIN_FEE_BUMP_SECONDS after they were last signed."""
+def _stale(in_flight: list[ChainTransaction]) -> list[ChainTransaction]:
+    """The sent entries last signed more than CHAIN_FEE_BUMP_SECONDS ago (stale if still unmined)."""
     cutoff = timezone.now() - timedelta(seconds=settings.CHAIN_FEE_BUMP_SECONDS)
-    return [tx for tx in waiting if tx.status == ChainTransaction.Status.SENT and tx.raw_tx is not None
+    return [tx for tx in in_flight if tx.status == ChainTransaction.Status.SENT and tx.raw_tx is not None
             and (tx.fee_bumped_at or tx.signed_at) < cutoff]
 
 
@@ -568,7 +570,8 @@ def _requeue_taken(w3: Web3, network: ChainNetwork, taken: list[ChainTransaction
     requeued: dict = {}
     with transaction.atomic():
         for signer_id in sorted({tx.signer_id for tx in taken}, key=str):
-            row = SignerNonce.objects.select_for_update().select_related("account").get(network=network, account_id=signer_id)
+            row = (SignerNonce.objects.select_for_update(of=("self",)).select_related("account")
+                   .get(network=network, account_id=signer_id))
             row.next_nonce = max(row.next_nonce, w3.eth.get_transaction_count(row.account.address, "pending"))
             row.save(update_fields=["next_nonce"])
             requeued[signer_id] = (row.account, [])

@@ -105,9 +105,11 @@ def _prepare(env: dict, work: Path, pool: int) -> dict:
     # and the approval's reservation read and the lookup's aggregate ran plans chosen for that.
     from django.db import connection
 
-    from financing.tallies import tallies_fold
+    from customs.tallies import DECLARATION_TALLY
+    from financing.tallies import FINANCING_TALLY, RECEIPT_TALLY
 
-    tallies_fold()  # what the beat does every minute: the pool's 6,000 financings, one row per group
+    for tally in (FINANCING_TALLY, RECEIPT_TALLY, DECLARATION_TALLY):  # what the beat does every minute
+        tally.fold()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"exporter_token": token_issue(user=exporter)[0], "bank_token": token_issue(user=bank)[0], "lookup_path": lookup}

@@ -56,7 +56,7 @@ class DeclarationTally(models.Model):
 
     Written only by the database: triggers on the declaration table append +1 (the new values) and -1
     (the old values) for every declaration inserted, changed in what is tallied, or deleted, whichever
-    code path wrote it; `declaration_tallies_fold` (periodic) folds each day's rows into one per
+    code path wrote it; `DECLARATION_TALLY.fold` (periodic) folds each day's rows into one per
     currency. Readers sum the rows: folded or not, the sums are the same. See common/tallies.py.
     """
 

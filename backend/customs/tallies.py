@@ -19,8 +19,3 @@ from customs.models import DeclarationTally
 
 DECLARATION_TALLY = Tally(table=DeclarationTally._meta.db_table, day="export_date", groups=("currency",),
                           sums=("n", "fob_value"), lock=0x7F3D_F01E)
-
-
-def declaration_tallies_fold(*, days_per_statement: int = 500) -> int:
-    """Fold the declaration tallies (`Tally.fold`); returns how many rows were folded."""
-    return DECLARATION_TALLY.fold(days_per_statement=days_per_statement)

@@ -167,7 +167,7 @@ class FinancingTally(models.Model):
 
     Written only by the database: a trigger on the financing table appends +1 (the new values) and -1
     (the old values) for every financing inserted, changed in what is tallied, or deleted, whichever
-    code path wrote it. Appends take no lock, so tallies never serialize writes; `tallies_fold`
+    code path wrote it. Appends take no lock, so tallies never serialize writes; `FINANCING_TALLY.fold`
     (periodic) folds each day's rows into one per group. Readers sum the rows: folded or not, the sums
     are the same. See financing/tallies.py.
     """
@@ -195,7 +195,7 @@ class ReceiptTally(models.Model):
 
     Written only by the database: triggers on the receipt table append +1 (the new values) and -1 (the
     old values) for every receipt inserted, changed in what is tallied (its first export date
-    included), or deleted; `receipt_tallies_fold` (periodic) folds each day's rows into one per
+    included), or deleted; `RECEIPT_TALLY.fold` (periodic) folds each day's rows into one per
     currency. Readers sum the rows: folded or not, the sums are the same. See financing/tallies.py.
     """
 

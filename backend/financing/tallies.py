@@ -27,20 +27,8 @@ from financing.models import FinancingTally, ReceiptTally
 
 FINANCING_TALLY = Tally(table=FinancingTally._meta.db_table, day="applied_on", groups=("currency", "status", "on_time"),
                         sums=("n", "approved", "repaid"), lock=0x7F3D_F01D)
-
-
 RECEIPT_TALLY = Tally(table=ReceiptTally._meta.db_table, day="value_date", groups=("currency",),
                       sums=("n", "amount", "days", "dated"), lock=0x7F3D_F01F)
-
-
-def tallies_fold(*, days_per_statement: int = 500) -> int:
-    """Fold the financing tallies (`Tally.fold`); returns how many rows were folded."""
-    return FINANCING_TALLY.fold(days_per_statement=days_per_statement)
-
-
-def receipt_tallies_fold(*, days_per_statement: int = 500) -> int:
-    """Fold the receipt tallies (`Tally.fold`); returns how many rows were folded."""
-    return RECEIPT_TALLY.fold(days_per_statement=days_per_statement)
 
 
 def check_time_zone(app_configs=None, **kwargs) -> list[checks.CheckMessage]:

@@ -22,8 +22,8 @@ from credit.serializers import CreditReportSerializer
 from credit.tests.helpers import ALL_SCOPES, CreditWorld
 from customs.models import Declaration
 from financing.models import Financing, FxReceipt, Repayment
-from customs.tallies import declaration_tallies_fold
-from financing.tallies import tallies_fold
+from customs.tallies import DECLARATION_TALLY
+from financing.tallies import FINANCING_TALLY, RECEIPT_TALLY
 from receivables.models import Receivable, ReceivableAllocation
 from tests.support.factories import user_of
 
@@ -252,9 +252,9 @@ def test_profile_figures_equal_independent_sums_and_stay_in_the_period(world):
     assert expected["financing"]["overdue"] and expected["financing"]["written_off"]
     assert report["transaction_credit"] == expected
     assert CreditReportSerializer(report).data == report
-    # The declarations and the financing history come from tallies (customs/ and financing/tallies.py):
-    # folded, they say the same.
-    assert tallies_fold() > 0 and declaration_tallies_fold() > 0
+    # Declarations, receipts and the financing history come from tallies (customs/ and
+    # financing/tallies.py): folded, they say the same.
+    assert all(tally.fold() > 0 for tally in (DECLARATION_TALLY, RECEIPT_TALLY, FINANCING_TALLY))
     assert world.lookup(authorization=grant["id"]).json()["transaction_credit"] == expected
 
     assert report["basic"] == {

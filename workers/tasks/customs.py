@@ -5,9 +5,9 @@ from celery import shared_task
 
 @shared_task(name="customs.fold_tallies", acks_late=True, ignore_result=True)
 def fold_tallies() -> int:
-    from customs.tallies import declaration_tallies_fold
+    from customs.tallies import DECLARATION_TALLY
 
-    return declaration_tallies_fold()
+    return DECLARATION_TALLY.fold()
 
 
 BEAT_SCHEDULE = {

@@ -12,9 +12,9 @@ def mark_overdue() -> int:
 
 @shared_task(name="financing.fold_tallies", acks_late=True, ignore_result=True)
 def fold_tallies() -> int:
-    from financing.tallies import receipt_tallies_fold, tallies_fold
+    from financing.tallies import FINANCING_TALLY, RECEIPT_TALLY
 
-    return tallies_fold() + receipt_tallies_fold()
+    return FINANCING_TALLY.fold() + RECEIPT_TALLY.fold()
 
 
 BEAT_SCHEDULE = {

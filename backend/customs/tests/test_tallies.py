@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from customs.models import Declaration, DeclarationTally
 from customs.services import declaration_register
-from customs.tallies import declaration_tallies_fold
+from customs.tallies import DECLARATION_TALLY
 from tests.support.factories import make_org
 from tests.support.migrations import migrate_back_and_forth
 
@@ -72,11 +72,11 @@ def test_tallies_follow_every_write_and_fold_without_loss():
     assert DeclarationTally.objects.filter(exporter_id=one.pk, export_date=today - timedelta(days=200)).count() == 1
 
     unfolded = DeclarationTally.objects.filter(folded=False).count()
-    assert declaration_tallies_fold() == unfolded
+    assert DECLARATION_TALLY.fold() == unfolded
     assert _tallied() == _direct()
     assert DeclarationTally.objects.filter(folded=False).count() == 0
     assert DeclarationTally.objects.count() == len(_direct())  # one row per group
-    assert declaration_tallies_fold() == 0
+    assert DECLARATION_TALLY.fold() == 0
 
     # Corrections of every tallied column, on any path (here raw SQL), and a deletion after the fold.
     moved = Declaration.objects.filter(exporter=one, currency="USD").order_by("fob_value").first()
@@ -87,13 +87,13 @@ def test_tallies_follow_every_write_and_fold_without_loss():
     Declaration.objects.filter(currency="CNY", fob_value=Decimal("10.00")).update(exporter=two)
     Declaration.objects.filter(currency="CNY", fob_value=Decimal("20.00")).delete()
     assert _tallied() == _direct()
-    assert declaration_tallies_fold() > 0 and _tallied() == _direct()
+    assert DECLARATION_TALLY.fold() > 0 and _tallied() == _direct()
     assert DeclarationTally.objects.filter(folded=False).count() == 0
 
 
 def test_the_amounts_the_platform_updates_all_the_time_append_nothing():
     _history()
-    declaration_tallies_fold()
+    DECLARATION_TALLY.fold()
     before = DeclarationTally.objects.count()
     declaration = Declaration.objects.order_by("fob_value").last()
     Declaration.objects.filter(pk=declaration.pk).update(allocated_amount=Decimal("5.00"), financed_amount=Decimal("5.00"))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from financing.models import FxReceipt, ReceiptTally
-from financing.tallies import receipt_tallies_fold
+from financing.tallies import RECEIPT_TALLY
 from financing.tests.helpers import World
 from receivables.models import ReceivableAllocation
 from tests.support.migrations import migrate_back_and_forth
@@ -86,16 +86,16 @@ def test_receipts_are_tallied_with_their_days_since_export_and_folded_without_lo
     direct = _direct()
     assert len(direct) == 3 and _tallied() == direct
     unfolded = ReceiptTally.objects.filter(folded=False).count()
-    assert receipt_tallies_fold() == unfolded == 4
+    assert RECEIPT_TALLY.fold() == unfolded == 4
     assert _tallied() == direct
     assert ReceiptTally.objects.count() == len(direct) and not ReceiptTally.objects.filter(folded=False).exists()
-    assert receipt_tallies_fold() == 0
+    assert RECEIPT_TALLY.fold() == 0
 
 
 def test_an_amended_export_date_or_allocation_moves_the_days_and_nothing_else_does():
     world = World(APIClient)
     ids = _receipts(world)
-    receipt_tallies_fold()
+    RECEIPT_TALLY.fold()
     receipt = FxReceipt.objects.get(pk=ids["RT-1"])
     allocations = list(ReceivableAllocation.objects.filter(receivable_id=ids["two_declarations"]).select_related("declaration")
                        .order_by("declaration__export_date"))
@@ -131,7 +131,7 @@ def test_an_amended_export_date_or_allocation_moves_the_days_and_nothing_else_do
         cursor.execute("UPDATE customs_declaration SET export_date = export_date - 1 WHERE id = %s", [older.pk])
     assert ReceiptTally.objects.count() == before
 
-    assert receipt_tallies_fold() > 0 and _tallied() == _direct()
+    assert RECEIPT_TALLY.fold() > 0 and _tallied() == _direct()
 
 
 @pytest.mark.django_db(transaction=True)

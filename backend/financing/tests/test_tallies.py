@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from financing.models import Financing, FinancingTally
 from financing.services import financings_mark_overdue
-from financing.tallies import FINANCING_TALLY, tallies_fold
+from financing.tallies import FINANCING_TALLY
 from financing.tests.helpers import World
 from tests.support.migrations import migrate_back_and_forth
 
@@ -123,18 +123,18 @@ def test_tallies_follow_every_transition_and_fold_without_loss():
     unfolded = FinancingTally.objects.filter(folded=False).count()
     assert unfolded > len(direct)  # every move appended rows
 
-    assert tallies_fold() == unfolded
+    assert FINANCING_TALLY.fold() == unfolded
     assert _tallied() == direct
     rows = list(FinancingTally.objects.values_list("exporter_id", "applied_on", "currency", "status", "on_time", "folded"))
     assert len(rows) == len(direct) and all(row[5] for row in rows)  # one folded row per group
-    assert tallies_fold() == 0
+    assert FINANCING_TALLY.fold() == 0
 
     # After a fold, changes append again and are summed with the folded rows: a due date corrected
     # after the repayment (on time becomes late), a deletion.
     Financing.objects.filter(pk=ids["repaid2"]).update(due_date=timezone.localdate() - timedelta(days=1))
     Financing.objects.filter(pk=ids["applied"]).delete()
     assert _tallied() == _direct()
-    assert tallies_fold() > 0 and _tallied() == _direct()
+    assert FINANCING_TALLY.fold() > 0 and _tallied() == _direct()
 
 
 @pytest.mark.django_db
@@ -158,10 +158,10 @@ def test_a_fold_leaves_an_uncommitted_change_for_the_next_one():
         Financing.objects.filter(pk=financing_id).update(status="rejected")
 
     with _open_transaction_elsewhere(reject):
-        assert tallies_fold() == 1  # the committed insert's row; the rejection's two are not visible yet
+        assert FINANCING_TALLY.fold() == 1  # the committed insert's row; the rejection's two are not visible yet
     assert _tallied() == _direct()
     assert FinancingTally.objects.filter(folded=False).count() == 2
-    assert tallies_fold() == 3 and _tallied() == _direct()
+    assert FINANCING_TALLY.fold() == 3 and _tallied() == _direct()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -206,9 +206,9 @@ def test_folds_take_turns():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FINANCING_TALLY.lock])
 
     with _open_transaction_elsewhere(fold_elsewhere):
-        assert tallies_fold() == 0  # does not wait for the other fold, and folds nothing beside it
+        assert FINANCING_TALLY.fold() == 0  # does not wait for the other fold, and folds nothing beside it
         assert FinancingTally.objects.filter(folded=False).count() == 1
-    assert tallies_fold() == 1 and _tallied() == _direct()
+    assert FINANCING_TALLY.fold() == 1 and _tallied() == _direct()
 
 
 @pytest.mark.django_db(transaction=True)  # TRUNCATE refuses pending deferred FK checks

@@ -107,9 +107,8 @@ class CreditAuthorizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        authorization = self.get_object()
-        services.credit_authorization_revoke(user=request.user, authorization=authorization)
-        authorization = self.get_queryset().get(pk=authorization.pk)
+        revoked = services.credit_authorization_revoke(user=request.user, authorization_id=pk)
+        authorization = self.get_queryset().get(pk=revoked.pk)
         return Response(represent(CreditAuthorizationSerializer, authorization))
 
     @extend_schema(

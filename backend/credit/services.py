@@ -269,10 +269,19 @@ def _share_lock_authorization(authorization_id) -> CreditAuthorization | None:
             "exporter__chain_account", "exporter__chain_record__chain_tx", "bank__chain_account"), authorization_id)
 
 
-def credit_authorization_revoke(*, user: User, authorization: CreditAuthorization, now: dt.datetime | None = None) -> CreditAuthorization:
-    """The exporter withdraws its consent; lookups are refused from this instant."""
+def credit_authorization_revoke(*, user: User, authorization_id, now: dt.datetime | None = None) -> CreditAuthorization:
+    """The exporter withdraws its consent; lookups are refused from this instant.
+
+    The locked read is the visibility check too: another exporter's authorization, none, or an id
+    that is not a UUID is 404 (`NotFound`), as the view's get_object() would answer. The view does
+    not read it first.
+    """
+    try:
+        authorization_id = uuid.UUID(str(authorization_id))
+    except ValueError:
+        raise NotFound() from None
     with transaction.atomic():
-        locked = _lock_authorization(authorization.pk)
+        locked = _lock_authorization(authorization_id)
         now = now or timezone.now()
         if locked is None or locked.exporter_id != user.organization_id:
             raise NotFound()

@@ -80,7 +80,7 @@ def test_lookups_share_the_authorization_and_a_revocation_waits_for_them(anvil_n
         def revoke():
             connection.ensure_connection()
             pids.append(connection.connection.info.backend_pid)
-            return credit_authorization_revoke(user=exporter_user, authorization=authorization)
+            return credit_authorization_revoke(user=exporter_user, authorization_id=authorization.pk)
 
         revocation, revocation_outcome = _in_thread(revoke)
 

@@ -127,6 +127,22 @@ def test_idempotent_grant_and_revoke(world):
     assert ChainTransaction.objects.filter(function="revoke").count() == 1
 
 
+def test_revoking_another_exporters_unknown_or_malformed_authorization_is_not_found_and_changes_nothing(world):
+    grant = world.grant().json()
+    intruder = world.client(world.exporter2)
+    bodies = []
+    for target in (grant["id"], "00000000-0000-0000-0000-000000000000", "not-a-uuid"):
+        response = intruder.post(f"/api/credit-authorizations/{target}/revoke/")
+        assert response.status_code == 404, (target, response.content)
+        bodies.append(response.json())
+    assert bodies == [{"code": "not_found", "message": "Not found.", "details": {}}] * 3
+    assert CreditAuthorization.objects.get(pk=grant["id"]).status == "active"
+    assert audit_events("credit.authorization_revoked", grant["id"]) == []
+    assert not ChainTransaction.objects.filter(function="revoke").exists()
+    # Its own exporter still can.
+    assert world.client(world.exporter).post(f"/api/credit-authorizations/{grant['id']}/revoke/").json()["status"] == "revoked"
+
+
 def test_bad_lookup_parameters_are_400_and_not_logged(world):
     grant = world.grant().json()
     bank_api = world.client(world.bank)

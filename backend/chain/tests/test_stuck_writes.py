@@ -5,6 +5,8 @@ confirmed with that hash. One whose nonce another transaction took is signed aga
 Each test runs its own Anvil, since it stops mining (the session's node is shared)."""
 
 import logging
+import re
+import uuid
 
 import pytest
 from django.db import transaction
@@ -15,7 +17,7 @@ from chain.indexer import index_run
 from chain.models import ChainEvent, ChainTransaction, SignerNonce
 from chain.relay import relay_run
 from chain.services import chain_call_enqueue, platform_account
-from tests.support.processes import Anvil, free_port
+from tests.support.processes import Anvil, free_port, wait_until
 
 pytestmark = [pytest.mark.django_db, pytest.mark.chain]
 
@@ -28,6 +30,7 @@ def node(settings, tmp_path):
         settings.CHAIN_RPC_URL = anvil.url
         chain_ensure_deployed()
         w3 = client.web3()
+        w3.anvil_log = anvil.log_path
         w3.provider.make_request("evm_setAutomine", [False])
         w3.provider.make_request("evm_setIntervalMining", [0])
         yield w3
@@ -243,3 +246,40 @@ def test_after_a_restore_behind_the_chain_the_next_nonce_moves_past_the_chain(no
     assert (write.status, write.nonce) == ("confirmed", count)  # one run: straight past every used nonce
     assert SignerNonce.objects.get(account=platform).next_nonce == count + 1 == node.eth.get_transaction_count(platform.address)
     _assert_registered_once(911, 912, 913, 914)
+
+
+def _calls_during(w3, run) -> list[str]:
+    """The JSON-RPC methods the node received while `run()` ran, in order, read from its own log (Anvil
+    logs each call's method name, batched ones too). A `web3_sha3` call, which the platform never
+    makes, marks each end: once the log shows it, it shows every call before it."""
+    log = w3.anvil_log
+
+    def calls() -> list[str]:
+        return [line.strip() for line in log.read_text().splitlines() if re.fullmatch(r"\s*[a-z0-9]+_[A-Za-z0-9]+\s*", line)]
+
+    w3.provider.make_request("web3_sha3", ["0x00"])
+    wait_until(lambda: "web3_sha3" in calls(), timeout=10, interval=0.05, message="the node's log shows the marker")
+    start = len(calls())
+    run()
+    w3.provider.make_request("web3_sha3", ["0x01"])
+    wait_until(lambda: "web3_sha3" in calls()[start:], timeout=10, interval=0.05, message="the node's log shows the marker")
+    made = calls()[start:]
+    return made[:made.index("web3_sha3")]
+
+
+def test_a_relay_run_asks_for_the_used_nonce_counts_only_when_an_entry_is_stale_and_before_the_receipts(node, settings):
+    settings.CHAIN_FEE_BUMP_SECONDS = 60
+    _register(801, 802)
+    assert relay_run().sent == 2
+
+    # In flight, not stale: the run reads receipts and resends, and asks for no count.
+    calls = _calls_during(node, relay_run)
+    assert "eth_getTransactionReceipt" in calls
+    assert "eth_getTransactionCount" not in calls
+
+    # Stale: the count is asked for first, before any receipt, so that a nonce below it was used
+    # before the receipts were read (the taken-nonce rule depends on that order).
+    settings.CHAIN_FEE_BUMP_SECONDS = 0
+    calls = _calls_during(node, relay_run)
+    assert calls.count("eth_getTransactionCount") >= 1
+    assert calls.index("eth_getTransactionCount") < calls.index("eth_getTransactionReceipt")

@@ -350,6 +350,60 @@ def test_a_successful_login_does_not_reset_the_spray_counter(world, settings):
     assert login(api, world.username("exporter"), world.password).status_code == 429
 
 
+PROXY = "10.0.0.5"
+
+
+def test_behind_trusted_proxies_each_client_has_its_own_login_limit(world, settings):
+    """Through a proxy REMOTE_ADDR is the proxy's; with TRUSTED_PROXIES the client's address (from
+    X-Forwarded-For) is the one counted, so one client's spray does not lock out the others."""
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8", "2001:db8:aa::/48"]
+    settings.LOGIN_FAILURE_ADDRESS_LIMIT = 3
+    api = world.client("anonymous")
+
+    def via_proxies(username, password, forwarded):
+        return post_json(api, "/api/auth/token/", {"username": username, "password": password},
+                         REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+
+    # Two proxies (the inner one an IPv6 in the trusted network) appended the attacker's address.
+    attacker = "203.0.113.7, 2001:db8:aa::2"
+    assert [via_proxies(f"sprayed-{i}", "x-wrong-pass", attacker).status_code for i in range(3)] == [401] * 3
+    assert via_proxies(world.username("exporter"), world.password, attacker).status_code == 429
+    # Another client through the same proxies is not affected.
+    assert via_proxies(world.username("exporter"), world.password, "198.51.100.9, 2001:db8:aa::2").status_code == 200
+    # The attacker cannot choose a fresh address: what it sends itself stands left of what the first
+    # proxy appended, and the walk from the right stops at that first untrusted address.
+    forged = f"192.0.2.{77}, {attacker}"
+    assert via_proxies(world.username("exporter"), world.password, forged).status_code == 429
+    # A malformed entry ends the walk at the last proxy reached (its own address is counted, not the
+    # one left of the malformed entry); a peer that is not a trusted proxy is taken as it is.
+    assert via_proxies(world.username("exporter"), world.password, "203.0.113.7, not-an-address, 2001:db8:aa::2").status_code == 200
+    direct = post_json(api, "/api/auth/token/", {"username": world.username("exporter"), "password": world.password},
+                       REMOTE_ADDR="192.0.2.200", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert direct.status_code == 200
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(world, settings):
+    """A client cannot dodge the per-address limit by sending the header to a server without proxies."""
+    settings.LOGIN_FAILURE_ADDRESS_LIMIT = 3
+    api = world.client("anonymous")
+    for i in range(3):
+        response = post_json(api, "/api/auth/token/", {"username": f"sprayed-{i}", "password": "x-wrong-pass"},
+                             REMOTE_ADDR="203.0.113.8", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}")
+        assert response.status_code == 401
+    response = post_json(api, "/api/auth/token/", {"username": world.username("exporter"), "password": world.password},
+                         REMOTE_ADDR="203.0.113.8", HTTP_X_FORWARDED_FOR="198.51.100.250")
+    assert response.status_code == 429
+
+
+def test_a_malformed_trusted_proxy_setting_stops_the_server_from_starting(settings):
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.handlers.wsgi import WSGIHandler
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8", "proxy.internal"]
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES"):
+        WSGIHandler()
+
+
 # ------------------------------------------------------------------------------------------------ text
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "common.middleware.ClientAddressMiddleware",  # not installed unless TRUSTED_PROXIES is set
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "common.middleware.BodySizeLimitMiddleware",
@@ -131,9 +132,12 @@ SPECTACULAR_SETTINGS = {
 # Bearer tokens
 AUTH_TOKEN_TTL_SECONDS = env.int("AUTH_TOKEN_TTL_SECONDS", default=8 * 3600)
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-# Failed logins from one client address across all usernames (REMOTE_ADDR: behind a proxy, make it the client's).
+# Failed logins from one client address across all usernames (REMOTE_ADDR: behind a proxy, set TRUSTED_PROXIES).
 LOGIN_FAILURE_ADDRESS_LIMIT = env.int("LOGIN_FAILURE_ADDRESS_LIMIT", default=50)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=300)
+# The reverse proxies in front of the web process (addresses or networks, comma-separated): behind them
+# the client's address is read from X-Forwarded-For (common.middleware.ClientAddressMiddleware).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Celery (the app lives in workers/)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)

@@ -6,7 +6,6 @@ Each test runs its own Anvil, since it stops mining (the session's node is share
 
 import logging
 import re
-import uuid
 
 import pytest
 from django.db import transaction

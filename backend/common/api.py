@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from common.auth import login
+from common.heartbeats import workers_status
 from common.rendering import represent
 from common.views import PlatformAPIView
 
@@ -101,6 +102,19 @@ ChainHealthSerializer = inline_serializer(
     },
 )
 
+WorkersHealthSerializer = inline_serializer(
+    "WorkersHealth",
+    fields={
+        "ok": serializers.BooleanField(help_text="Every queue had a heartbeat within stale_after_seconds."),
+        "stale_after_seconds": serializers.IntegerField(),
+        "queues": serializers.DictField(child=inline_serializer("QueueHeartbeat", fields={
+            "ok": serializers.BooleanField(),
+            "last_seen": serializers.DateTimeField(allow_null=True),
+            "age_seconds": serializers.IntegerField(allow_null=True),
+        }), help_text="By queue (celery, chain, audit): the last heartbeat its worker recorded."),
+    },
+)
+
 
 class HealthView(PlatformAPIView):
     authentication_classes: list = []
@@ -116,6 +130,7 @@ class HealthView(PlatformAPIView):
                     "database": serializers.BooleanField(),
                     "broker": serializers.BooleanField(),
                     "chain": ChainHealthSerializer,
+                    "workers": WorkersHealthSerializer,
                 },
             )
         },
@@ -126,5 +141,7 @@ class HealthView(PlatformAPIView):
         chain = _check_chain() if database else {"ok": False, "chain_id": None, "block_number": None, "contracts": {},
                                                   "rpc_url": settings.CHAIN_PUBLIC_RPC_URL or settings.CHAIN_RPC_URL}
         ok = database and broker and chain["ok"]
-        body = {"ok": ok, "database": database, "broker": broker, "chain": chain}
+        # Not part of `ok`: a 503 takes this web process out of a load balancer's rotation, and the API
+        # still serves while a worker is down. Monitoring reads `workers.ok` on its own.
+        body = {"ok": ok, "database": database, "broker": broker, "chain": chain, "workers": workers_status()}
         return Response(body, status=status.HTTP_200_OK if ok else status.HTTP_503_SERVICE_UNAVAILABLE)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 
@@ -34,8 +33,10 @@ def test_a_real_worker_relays_onboarding_and_indexes_the_event(api, anvil_node, 
 
     settings.CHAIN_RPC_URL = anvil_node.url
     chain_ensure_deployed()
-    worker = Worker(env=worker_env, log_path=tmp_path / "worker.log").start(beat=True)
+    worker = Worker(env={**worker_env, "WORKER_HEARTBEAT_SECONDS": "1"}, log_path=tmp_path / "worker.log").start(beat=True)
     try:
+        # Beat's heartbeats reach every queue's consumer: health reports the workers alive.
+        wait_until(lambda: api.get("/api/health/").json()["workers"]["ok"], timeout=60, message="every queue's heartbeat")
         body = onboard_exporter(api, make_operator())
         tx = wait_until(
             lambda: ChainTransaction.objects.filter(subject_id=body["id"], status="confirmed").first(),
@@ -47,6 +48,24 @@ def test_a_real_worker_relays_onboarding_and_indexes_the_event(api, anvil_node, 
         )
         assert event.tx_hash == tx.tx_hash
         assert api.get(f"/api/organizations/{body['id']}/").json()["chain"]["status"] == "confirmed"
+    finally:
+        worker.kill()
+
+
+def test_a_queue_nobody_consumes_has_no_heartbeat(api, anvil_node, settings, worker_env, tmp_path):
+    from tests.support.processes import Worker
+
+    settings.CHAIN_RPC_URL = anvil_node.url
+    worker = Worker(env={**worker_env, "WORKER_HEARTBEAT_SECONDS": "1"}, queues="celery,audit",
+                    log_path=tmp_path / "worker.log").start(beat=True)
+    try:
+        queues = wait_until(
+            lambda: (lambda q: q if q["celery"]["ok"] and q["audit"]["ok"] else None)(
+                api.get("/api/health/").json()["workers"]["queues"]),
+            timeout=60, message="the consumed queues' heartbeats")
+        # Sent in the same beat ticks as those two, but to a queue no worker reads.
+        assert queues["chain"] == {"ok": False, "last_seen": None, "age_seconds": None}
+        assert api.get("/api/health/").json()["workers"]["ok"] is False
     finally:
         worker.kill()
 

@@ -2,7 +2,7 @@
 
 import importlib
 
-TASK_MODULES = ["chain", "customs", "financing", "credit", "audit", "oversight"]
+TASK_MODULES = ["chain", "customs", "financing", "credit", "audit", "oversight", "ops"]
 
 BEAT_SCHEDULE: dict = {}
 for _name in TASK_MODULES:

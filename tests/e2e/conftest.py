@@ -65,7 +65,7 @@ def chromium_browser():
 def stack(live_server, chain, worker_env, tmp_path, settings):
     """The live server, the chain and a worker with beat, all on this test's database."""
     settings.AUDIT_BATCH_MAX_SECONDS = 1.0
-    env = {**worker_env, "AUDIT_BATCH_MAX_SECONDS": "1"}
+    env = {**worker_env, "AUDIT_BATCH_MAX_SECONDS": "1", "WORKER_HEARTBEAT_SECONDS": "2"}
     worker = Worker(env=env, log_path=tmp_path / "worker.log").start(beat=True)
     try:
         yield live_server

@@ -96,6 +96,11 @@ def test_a_receivable_from_customs_feed_to_repayment_across_the_portals(stack, b
     # The registrations reach the chain through the worker.
     expect(page.locator("[data-chain-status=confirmed]")).to_have_count(5)
     shoot(page, "operator-organizations")
+    # The worker consumes every queue: its heartbeats show on the platform status page.
+    page.get_by_role("link", name="Platform status").click()
+    expect(page.get_by_test_id("workers").locator("[data-queue] [data-ok=true]")).to_have_count(3)
+    expect(page.get_by_test_id("services").locator("[data-ok=false]")).to_have_count(0)
+    shoot(page, "operator-platform-status")
     sign_out(page)
 
     # --- exporter: submit a receivable backed by both declarations, apply to both banks ---------

@@ -27,6 +27,7 @@ const NAV: Record<Role, { to: string; label: string; end?: boolean }[]> = {
   operator: [
     { to: "/operator", label: "nav.organizations", end: true },
     { to: "/operator/declarations", label: "nav.customsFeed" },
+    { to: "/operator/status", label: "nav.status" },
   ],
 };
 

@@ -17,6 +17,7 @@ import { ExporterFinancings } from "@/features/financing/components/ExporterFina
 import { ExporterOverview } from "@/features/financing/components/ExporterOverview";
 import { FxReceiptsPage } from "@/features/fx-receipts/components/FxReceiptsPage";
 import { OrganizationsPage } from "@/features/organizations/components/OrganizationsPage";
+import { StatusPage } from "@/features/platform/components/StatusPage";
 import { AlertsPage } from "@/features/oversight/components/AlertsPage";
 import { Dashboard } from "@/features/oversight/components/Dashboard";
 import { ReceivableDetail } from "@/features/receivables/components/ReceivableDetail";
@@ -95,6 +96,7 @@ export function AppRoutes() {
       <Route path="/operator" element={<Portal role="operator" />}>
         <Route index element={<OrganizationsPage />} />
         <Route path="declarations" element={<DeclarationFeedPage />} />
+        <Route path="status" element={<StatusPage />} />
       </Route>
       <Route path="*" element={<Home />} />
     </Routes>

@@ -40,6 +40,12 @@ type ItemOf<T> = T extends { results: (infer I)[] } ? I : never;
 export type Me = ApiResponse<"/api/me/", "get">;
 export type Role = NonNullable<Me["organization"]>["kind"];
 export type Health = ApiResponse<"/api/health/", "get">;
+
+/** GET /api/health/, read whatever its status: a 503 carries the details of what is down. */
+export async function fetchHealth(): Promise<Health> {
+  const response = await fetch("/api/health/");
+  return (await response.json()) as Health;
+}
 export type Organization = ApiResponse<"/api/organizations/{id}/", "get">;
 export type Declaration = ApiResponse<"/api/customs/declarations/{id}/", "get">;
 export type Receivable = ApiResponse<"/api/receivables/{id}/", "get">;

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 
-import { $api, type Health } from "@/shared/api";
+import { $api, fetchHealth } from "@/shared/api";
 
 export function useAuditEvents(query: { page?: number; type?: string; object_type?: string; object_id?: string }) {
   return $api.useQuery("get", "/api/audit/events/", { params: { query } });
@@ -25,14 +25,7 @@ export function useLogVerification() {
 
 /** The platform's published chain facts; read even when the platform reports itself unhealthy (503). */
 export function useHealth() {
-  return useQuery({
-    queryKey: ["health"],
-    staleTime: 30_000,
-    queryFn: async (): Promise<Health> => {
-      const response = await fetch("/api/health/");
-      return (await response.json()) as Health;
-    },
-  });
+  return useQuery({ queryKey: ["health"], staleTime: 30_000, queryFn: fetchHealth });
 }
 
 export { verifyEvent } from "./verifyEvent";

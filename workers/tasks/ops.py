@@ -19,10 +19,11 @@ def _schedule() -> dict:
     from common.heartbeats import QUEUES
 
     every = float(settings.WORKER_HEARTBEAT_SECONDS)
-    # Routed to the queue it reports on; a heartbeat nobody consumed within the interval is dropped,
-    # so that a worker coming back does not work through a pile of them.
+    # Routed to the queue it reports on. A heartbeat that waits behind a busy queue's backlog still
+    # counts if consumed within the stale window; one older than that is dropped, so that a worker
+    # coming back does not work through a pile of them (at most stale / every wait).
     return {f"ops-heartbeat-{queue}": {"task": "ops.heartbeat", "schedule": every,
-                                       "options": {"queue": queue, "expires": every}}
+                                       "options": {"queue": queue, "expires": float(settings.WORKER_HEARTBEAT_STALE_SECONDS)}}
             for queue in QUEUES}
 
 

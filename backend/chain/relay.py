@@ -60,12 +60,18 @@ class RelayReport:
     failed: int = 0
     fee_bumped: int = 0
     requeued: int = 0
+    deferred: int = 0  # refused as not yet valid by a node whose clock is behind: sent by a later run
     errors: list[str] = field(default_factory=list)
 
     @property
     def idle(self) -> bool:
         return not (self.signed or self.sent or self.confirmed or self.failed or self.fee_bumped
-                    or self.requeued)
+                    or self.requeued or self.deferred)
+
+
+# Reverts that only say the node's clock has not reached a moment yet: the platform checked that moment
+# against its own clock before it wrote the call (a lookup is served from validFrom on).
+_NOT_YET_REVERTS = frozenset({"AuthorizationNotYetValid"})
 
 
 def _fault(step: str, tx: ChainTransaction) -> None:
@@ -331,6 +337,12 @@ def _sign_batch(w3, network, signer, account, report, candidates=None) -> list[C
                 code, message = client.decode_rpc_error(answer["error"])
                 if code == "rpc_error":
                     raise ChainRPCError(message)
+                if code in _NOT_YET_REVERTS and tx.created_at > now - timedelta(seconds=settings.CHAIN_CLOCK_SKEW_SECONDS):
+                    # The node's clock is behind the platform's: a later run sends it. The entries
+                    # after it wait too, so that this signer's calls keep their order.
+                    logger.info("chain write %s deferred: %s (the node's clock is behind)", tx.pk, message)
+                    report.deferred += 1
+                    break
                 _mark_failed(tx, code, message)
                 report.failed += 1
                 continue

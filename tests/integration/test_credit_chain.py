@@ -8,6 +8,8 @@ eth-account against the exporter's address as registered in the MemberRegistry.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
@@ -17,11 +19,12 @@ from chain import client
 from chain.deploy import chain_ensure_deployed, contract_address
 from chain.indexer import index_run
 from chain.models import ChainAccount, ChainEvent, ChainTransaction
+from chain.relay import relay_run
 from chain.services import uuid_to_bytes32
 from credit.models import CreditAccess, CreditAuthorization
 from credit.tests.helpers import CreditWorld, audit_events, relay_until_settled
 from organizations.services import member_role_hash
-from tests.support.processes import Anvil, free_port
+from tests.support.processes import Anvil, free_port, wait_until
 
 pytestmark = [pytest.mark.chain]
 
@@ -196,5 +199,48 @@ def test_a_chain_reset_grants_records_and_revokes_again(settings, tmp_path):
         withdrawn_row = CreditAuthorization.objects.get(pk=withdrawn["id"])
         assert withdrawn_row.revoke_tx.status == "confirmed"
         assert Web3.to_checksum_address(sender_of(withdrawn_row.revoke_tx)) == world.exporter.chain_account.address
+    finally:
+        node.kill()
+
+
+@pytest.mark.django_db
+def test_an_access_the_nodes_clock_finds_not_yet_valid_waits_for_it_and_is_recorded_once(settings, tmp_path):
+    """A lookup is served from the authorization's validFrom by the platform's clock. A node whose clock
+    is behind (here by an hour; in CI once by a second) refuses to record it as not yet valid: the
+    write waits for the node's clock instead of failing, for up to CHAIN_CLOCK_SKEW_SECONDS."""
+    node = Anvil(port=free_port(), log_path=tmp_path / "anvil.log",
+                 extra_args=["--timestamp", str(int(time.time()) - 3600)]).start()
+    try:
+        settings.CHAIN_RPC_URL = node.url
+        settings.CHAIN_CLOCK_SKEW_SECONDS = 300
+        chain_ensure_deployed()
+        world = CreditWorld()
+        grant = world.grant(scopes=["basic"]).json()
+        first = CreditAccess.objects.get(pk=world.lookup(authorization=grant["id"])["Credit-Access-Id"])
+
+        # The grant is recorded; the access is refused by the node's clock and waits, unfailed.
+        wait_until(lambda: relay_run().deferred, timeout=30, message="the access deferred")
+        first.chain_tx.refresh_from_db()
+        assert first.chain_tx.status == "pending"
+        assert CreditAuthorization.objects.get(pk=grant["id"]).grant_tx.status == "confirmed"
+        assert not ChainTransaction.objects.filter(status="failed").exists()
+
+        # Past the allowed skew it fails, naming the contract's reason.
+        settings.CHAIN_CLOCK_SKEW_SECONDS = 0
+        relay_run()
+        first.chain_tx.refresh_from_db()
+        assert (first.chain_tx.status, first.chain_tx.error_code) == ("failed", "AuthorizationNotYetValid")
+
+        # Within it, a later access waits until the node's clock gets there, then is recorded once.
+        settings.CHAIN_CLOCK_SKEW_SECONDS = 300
+        second = CreditAccess.objects.get(pk=world.lookup(authorization=grant["id"])["Credit-Access-Id"])
+        assert relay_run().deferred == 1
+        client.web3().provider.make_request("evm_increaseTime", [3700])
+        assert relay_until_settled() == 0
+        second.chain_tx.refresh_from_db()
+        assert second.chain_tx.status == "confirmed"
+        _, contract = registry()
+        assert contract.functions.isAccessRecorded(uuid_to_bytes32(second.pk)).call() is True
+        assert contract.functions.isAccessRecorded(uuid_to_bytes32(first.pk)).call() is False
     finally:
         node.kill()

@@ -40,12 +40,6 @@ type ItemOf<T> = T extends { results: (infer I)[] } ? I : never;
 export type Me = ApiResponse<"/api/me/", "get">;
 export type Role = NonNullable<Me["organization"]>["kind"];
 export type Health = ApiResponse<"/api/health/", "get">;
-
-/** GET /api/health/, read whatever its status: a 503 carries the details of what is down. */
-export async function fetchHealth(): Promise<Health> {
-  const response = await fetch("/api/health/");
-  return (await response.json()) as Health;
-}
 export type Organization = ApiResponse<"/api/organizations/{id}/", "get">;
 export type Declaration = ApiResponse<"/api/customs/declarations/{id}/", "get">;
 export type Receivable = ApiResponse<"/api/receivables/{id}/", "get">;
@@ -64,6 +58,7 @@ export type OversightStats = ApiResponse<"/api/oversight/stats/", "get">;
 export type Alert = ItemOf<ApiResponse<"/api/oversight/alerts/", "get">>;
 
 export { $api, fetchClient, newIdempotencyKey } from "./client";
+export { useHealth } from "./health";
 export { ApiError, asApiError, flattenDetails } from "./errors";
 export { localizeFieldMessage } from "./fieldMessages";
 export type { ApiErrorBody } from "./errors";

@@ -1,6 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
-
-import { $api, fetchHealth } from "@/shared/api";
+import { $api } from "@/shared/api";
 
 export function useAuditEvents(query: { page?: number; type?: string; object_type?: string; object_id?: string }) {
   return $api.useQuery("get", "/api/audit/events/", { params: { query } });
@@ -23,10 +21,6 @@ export function useLogVerification() {
   return $api.useQuery("get", "/api/audit/verification/", {}, { refetchInterval: 15_000 });
 }
 
-/** The platform's published chain facts; read even when the platform reports itself unhealthy (503). */
-export function useHealth() {
-  return useQuery({ queryKey: ["health"], staleTime: 30_000, queryFn: fetchHealth });
-}
 
 export { verifyEvent } from "./verifyEvent";
 export type { EventVerification } from "./verifyEvent";

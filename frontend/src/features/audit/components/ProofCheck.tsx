@@ -1,10 +1,10 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
-import type { AuditEvent } from "@/shared/api";
+import { useHealth, type AuditEvent } from "@/shared/api";
 import { Card, ErrorAlert, Loading } from "@/shared/ui";
 
-import { useAuditProof, useHealth, verifyEvent, type EventVerification } from "../api";
+import { useAuditProof, verifyEvent, type EventVerification } from "../api";
 
 const RPC_KEY = "tradefin.verifyRpcUrl";
 

@@ -1,9 +1,8 @@
 import { useTranslation } from "react-i18next";
 
+import { useHealth } from "@/shared/api";
 import { useFormat } from "@/shared/format";
 import { Card, ErrorAlert, Loading, Page } from "@/shared/ui";
-
-import { usePlatformStatus } from "../api";
 
 function Up({ ok, label }: { ok: boolean; label?: string }) {
   const { t } = useTranslation();
@@ -18,7 +17,7 @@ function Up({ ok, label }: { ok: boolean; label?: string }) {
 export function StatusPage() {
   const { t } = useTranslation();
   const f = useFormat();
-  const status = usePlatformStatus();
+  const status = useHealth({ refetchInterval: 5_000 });
   if (status.error) return <ErrorAlert error={status.error} />;
   if (!status.data) return <Loading />;
   const { database, broker, chain, workers } = status.data;

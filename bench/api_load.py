@@ -105,10 +105,9 @@ def _prepare(env: dict, work: Path, pool: int) -> dict:
     # and the approval's reservation read and the lookup's aggregate ran plans chosen for that.
     from django.db import connection
 
-    from customs.tallies import DECLARATION_TALLY
-    from financing.tallies import FINANCING_TALLY, RECEIPT_TALLY
+    from credit.selectors import PROFILE_TALLIES
 
-    for tally in (FINANCING_TALLY, RECEIPT_TALLY, DECLARATION_TALLY):  # what the beat does every minute
+    for tally in PROFILE_TALLIES:  # what the beat does every minute
         tally.fold()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

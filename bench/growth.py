@@ -214,12 +214,10 @@ def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: in
     from rest_framework.test import APIClient
 
     from common.auth import token_issue
-    from credit.selectors import DECLARATIONS_BY_MONTH_SQL, FINANCING_HISTORY_SQL, RECEIPTS_SQL
+    from credit.selectors import DECLARATIONS_BY_MONTH_SQL, FINANCING_HISTORY_SQL, PROFILE_TALLIES, RECEIPTS_SQL
     from credit.services import credit_authorization_grant
     from customs.models import Declaration
-    from customs.tallies import DECLARATION_TALLY
     from financing.models import Financing, FxReceipt
-    from financing.tallies import FINANCING_TALLY, RECEIPT_TALLY
     from organizations.models import User
 
     today = timezone.localdate()
@@ -247,12 +245,11 @@ def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: in
                            "WHERE id = ANY(%s)", [[f.pk for f in new]])
         _own_declarations_to(exporter.organization_id, size, today)
         _receipts_to(receivable, bank, size, today)
-        for tally in (FINANCING_TALLY, RECEIPT_TALLY, DECLARATION_TALLY):
+        for tally in PROFILE_TALLIES:
             tally.fold()
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE financing_financingtally")
-            cursor.execute("VACUUM ANALYZE customs_declarationtally")
-            cursor.execute("VACUUM ANALYZE financing_receipttally")
+            for tally in PROFILE_TALLIES:
+                cursor.execute(f"VACUUM ANALYZE {tally.table}")
             cursor.execute("ANALYZE financing_fxreceipt")
             cursor.execute("ANALYZE customs_declaration")
         times, response = _timed_gets(client, path, rounds, warm=5)

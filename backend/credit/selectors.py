@@ -20,7 +20,9 @@ from common.fields import quantize_money
 from common.permissions import BANK, EXPORTER, OPERATOR, REGULATOR, role_of
 from credit.models import CreditAccess, CreditAuthorization, Penalty, Scope
 from customs.models import DeclarationTally
+from customs.tallies import DECLARATION_TALLY
 from financing.models import Financing, FinancingTally, ReceiptTally
+from financing.tallies import FINANCING_TALLY, RECEIPT_TALLY
 from organizations.models import Organization
 from organizations.services import member_registration_tx
 
@@ -146,6 +148,9 @@ FINANCING_HISTORY_SQL = """SELECT currency, status, on_time, sum(n) AS n, sum(ap
  WHERE exporter_id = %(exporter)s AND applied_on >= %(data_from)s AND applied_on <= %(data_to)s
  GROUP BY 1, 2, 3
 HAVING sum(n) <> 0""".format(tally=FinancingTally._meta.db_table)
+
+# Every tally the credit profile sums. What must see them as the beat leaves them (folded) folds these.
+PROFILE_TALLIES = (FINANCING_TALLY, RECEIPT_TALLY, DECLARATION_TALLY)
 
 # The declarations by month sum the declaration tallies (customs/tallies.py): at most one row per
 # export date and currency in the period, plus what was appended since the last fold.

@@ -8,6 +8,7 @@ are computed here in plain Python from the same specification, not by the platfo
 from __future__ import annotations
 
 import random
+import re
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone as dt_timezone
 from decimal import Decimal
@@ -18,12 +19,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from credit.models import Penalty
+from credit.selectors import _PROFILE_SQL, PROFILE_TALLIES
 from credit.serializers import CreditReportSerializer
 from credit.tests.helpers import ALL_SCOPES, CreditWorld
 from customs.models import Declaration
 from financing.models import Financing, FxReceipt, Repayment
-from customs.tallies import DECLARATION_TALLY
-from financing.tallies import FINANCING_TALLY, RECEIPT_TALLY
 from receivables.models import Receivable, ReceivableAllocation
 from tests.support.factories import user_of
 
@@ -254,7 +254,9 @@ def test_profile_figures_equal_independent_sums_and_stay_in_the_period(world):
     assert CreditReportSerializer(report).data == report
     # Declarations, receipts and the financing history come from tallies (customs/ and
     # financing/tallies.py): folded, they say the same.
-    assert all(tally.fold() > 0 for tally in (DECLARATION_TALLY, RECEIPT_TALLY, FINANCING_TALLY))
+    # PROFILE_TALLIES names every tally table the lookup's statement reads, no more, no fewer.
+    assert {tally.table for tally in PROFILE_TALLIES} == set(re.findall(r"\b\w+tally\b", _PROFILE_SQL))
+    assert all(tally.fold() > 0 for tally in PROFILE_TALLIES)
     assert world.lookup(authorization=grant["id"]).json()["transaction_credit"] == expected
 
     assert report["basic"] == {

@@ -122,7 +122,6 @@ def test_the_beat_folds_the_tallies_every_minute():
     assert list(DeclarationTally.objects.values_list("n", "fob_value", "folded")) == [(2, Decimal("3.0000"), True)]
 
 
-
 @pytest.mark.django_db(transaction=True)  # TRUNCATE refuses pending deferred FK checks
 def test_a_truncate_of_the_declarations_empties_their_tallies():
     _history()

@@ -60,7 +60,7 @@ class RelayReport:
     failed: int = 0
     fee_bumped: int = 0
     requeued: int = 0
-    deferred: int = 0  # refused as not yet valid by a node whose clock is behind: sent by a later run
+    deferred: int = 0  # refused as ahead of the node's clock (the node's is behind): sent by a later run
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -69,9 +69,9 @@ class RelayReport:
                     or self.requeued or self.deferred)
 
 
-# Reverts that only say the node's clock has not reached a moment yet: the platform checked that moment
-# against its own clock before it wrote the call (a lookup is served from validFrom on).
-_NOT_YET_REVERTS = frozenset({"AuthorizationNotYetValid"})
+# Reverts that only say the node's clock has not reached a moment yet: the platform stated that moment
+# from its own clock when it wrote the call (an access's time, at most CLOCK_TOLERANCE ahead of a block).
+_NOT_YET_REVERTS = frozenset({"AccessTimeInFuture"})
 
 
 def _fault(step: str, tx: ChainTransaction) -> None:

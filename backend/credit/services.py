@@ -113,7 +113,10 @@ def _access_enqueue(access: CreditAccess, authorization: CreditAuthorization, *,
         signer=authorization.bank.chain_account,  # the bank the authorization names: the access's bank
         contract=REGISTRY,
         function="recordAccess",
-        args=[authorization.digest, uuid_to_bytes32(access.pk), access.scope_mask],
+        # The contract judges the access at the moment it was served, not at the block recording it:
+        # a lookup served in the grant's last second is recorded after it (and after a chain outage).
+        args=[authorization.digest, uuid_to_bytes32(access.pk), access.scope_mask,
+              signing.unix_seconds(access.occurred_at)],
         subject_type="credit_access",
         subject_id=access.pk,
         depends_on=[authorization.grant_tx_id],  # by id: no read
@@ -525,15 +528,14 @@ def penalty_record(
 # --------------------------------------------------------------------------- chain reset
 
 
-def credit_chain_replay(*, now: dt.datetime | None = None) -> int:
+def credit_chain_replay() -> int:
     """After a chain reset: grant every authorization again, then its accesses, then its revocation.
 
     The EIP-712 domain names the (new) registry address, so each authorization is signed again
-    with the exporter's key; the superseded digest and signature stay in the audit log.
-    Accesses of authorizations already past their expiry are not replayed: the contract
-    would refuse them, and their history stays in our log and the audit trail.
+    with the exporter's key; the superseded digest and signature stay in the audit log. Every
+    served access is replayed, those of authorizations expired since too: the contract judges an
+    access at the time it was served.
     """
-    now = now or timezone.now()
     chain_id, verifying_contract = _signing_domain()
     count = 0
     rows = CreditAuthorization.objects.select_related("exporter__chain_account", "bank__chain_account").order_by(
@@ -547,17 +549,16 @@ def credit_chain_replay(*, now: dt.datetime | None = None) -> int:
         _sign_for_exporter(authorization, chain_id=chain_id, verifying_contract=verifying_contract)
         authorization.grant_tx = authorization.chain_tx = _grant_enqueue(authorization, replaces=authorization.grant_tx)
         replayed_accesses = []
-        if authorization.expires_at > now:
-            served = authorization.accesses.filter(outcome=CreditAccess.Outcome.SERVED).select_related(
-                "bank__chain_account", "chain_tx"
-            ).order_by("occurred_at", "id")
-            for access in served:
-                # Re-signed above, so an access entry still pending names the old digest: superseded too.
-                if not replay_takes_over(access.chain_tx):
-                    continue
-                access.chain_tx = _access_enqueue(access, authorization, replaces=access.chain_tx)
-                access.save(update_fields=["chain_tx"])
-                replayed_accesses.append(access.chain_tx)
+        served = authorization.accesses.filter(outcome=CreditAccess.Outcome.SERVED).select_related(
+            "bank__chain_account", "chain_tx"
+        ).order_by("occurred_at", "id")
+        for access in served:
+            # Re-signed above, so an access entry still pending names the old digest: superseded too.
+            if not replay_takes_over(access.chain_tx):
+                continue
+            access.chain_tx = _access_enqueue(access, authorization, replaces=access.chain_tx)
+            access.save(update_fields=["chain_tx"])
+            replayed_accesses.append(access.chain_tx)
         if authorization.status == CreditAuthorization.Status.REVOKED and replay_takes_over(authorization.revoke_tx):
             authorization.revoke_tx = authorization.chain_tx = _revoke_enqueue(
                 authorization, after=replayed_accesses, replaces=authorization.revoke_tx)

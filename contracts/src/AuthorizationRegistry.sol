@@ -12,7 +12,13 @@ import {Roles} from "./libraries/Roles.sol";
  * @notice Registry of credit-information authorizations. An exporter signs a {CreditAuthorization}
  * (EIP-712) that lets one bank consult some scopes of its credit information during a validity window;
  * the platform relays it with {grant}. The exporter can {revoke} it, and the bank records every access
- * with {recordAccess}, which refuses revoked, not-yet-valid or expired grants and scopes beyond the grant.
+ * with {recordAccess}, which refuses revoked grants, accesses outside the validity window and scopes beyond
+ * the grant.
+ *
+ * An access is judged at the time it was made (`accessedAt`), not at the block that records it: a lookup
+ * served a second before the grant expired is recorded after that second, and one served before a chain
+ * outage is recorded when the chain is back. The access time may not be ahead of the block's by more
+ * than {CLOCK_TOLERANCE}; how late a record came is public, as the block's time beside `accessedAt`.
  *
  * A grant is identified by its EIP-712 digest, which also makes every signed authorization usable once.
  */
@@ -24,6 +30,9 @@ contract AuthorizationRegistry is EIP712, IAuthorizationRegistry {
 
     /// @dev Union of the defined scope bits: basic (1), transaction credit (2), regulatory credit (4).
     uint8 public constant ALL_SCOPES = 7;
+
+    /// @dev How far an access time may be ahead of the block's (the platform's clock and the node's differ).
+    uint64 public constant CLOCK_TOLERANCE = 5 minutes;
 
     struct Grant {
         // slot 0
@@ -86,23 +95,23 @@ contract AuthorizationRegistry is EIP712, IAuthorizationRegistry {
     }
 
     /// @inheritdoc IAuthorizationRegistry
-    function recordAccess(bytes32 digest, bytes32 accessId, uint8 scopes) external {
+    function recordAccess(bytes32 digest, bytes32 accessId, uint8 scopes, uint64 accessedAt) external {
         Grant storage g = _grants[digest];
         if (g.exporter == address(0)) revert UnknownAuthorization(digest);
         if (g.bank != msg.sender) revert NotGrantee(digest, msg.sender);
         if (g.revoked) revert AuthorizationIsRevoked(digest);
-        // The validity window is defined in block time, by design (second-level precision is not needed).
+        // Times are in seconds on both sides; the tolerance is for clocks, not for precision.
         // forge-lint: disable-next-line(block-timestamp)
-        if (block.timestamp < g.validFrom) revert AuthorizationNotYetValid(digest);
-        // forge-lint: disable-next-line(block-timestamp)
-        if (block.timestamp >= g.expiresAt) revert AuthorizationHasExpired(digest);
+        if (accessedAt > block.timestamp + CLOCK_TOLERANCE) revert AccessTimeInFuture(accessId, accessedAt);
+        if (accessedAt < g.validFrom) revert AuthorizationNotYetValid(digest);
+        if (accessedAt >= g.expiresAt) revert AuthorizationHasExpired(digest);
         uint8 granted = g.scopes;
         if (scopes == 0 || scopes & ~granted != 0) revert ScopeNotAuthorized(digest, scopes, granted);
         if (_accessRecorded[accessId]) revert AccessAlreadyRecorded(accessId);
 
         _accessRecorded[accessId] = true;
         ++g.accessCount;
-        emit AccessRecorded(digest, msg.sender, accessId, scopes);
+        emit AccessRecorded(digest, msg.sender, accessId, scopes, accessedAt);
     }
 
     /// @inheritdoc IAuthorizationRegistry

@@ -449,12 +449,12 @@ contract AuthorizationRegistryTest is AuthorizationFixture {
         bytes32 accessId = keccak256("access-1");
 
         vm.expectEmit(address(registry));
-        emit IAuthorizationRegistry.AccessRecorded(digest, bank, accessId, BASIC);
+        emit IAuthorizationRegistry.AccessRecorded(digest, bank, accessId, BASIC, uint64(block.timestamp));
         vm.prank(bank);
-        registry.recordAccess(digest, accessId, BASIC);
+        registry.recordAccess(digest, accessId, BASIC, uint64(block.timestamp));
 
         vm.prank(bank);
-        registry.recordAccess(digest, keccak256("access-2"), BASIC | TRANSACTION_CREDIT);
+        registry.recordAccess(digest, keccak256("access-2"), BASIC | TRANSACTION_CREDIT, uint64(block.timestamp));
 
         (,,,,,, uint256 accessCount) = registry.authorization(digest);
         assertEq(accessCount, 2);
@@ -466,14 +466,14 @@ contract AuthorizationRegistryTest is AuthorizationFixture {
         bytes32 digest = _grant(_auth());
         vm.warp(EXPIRES_AT - 1);
         vm.prank(bank);
-        registry.recordAccess(digest, keccak256("last-second"), BASIC);
+        registry.recordAccess(digest, keccak256("last-second"), BASIC, uint64(block.timestamp));
     }
 
     function test_RevertWhen_RecordAccessUnknown() public {
         bytes32 digest = keccak256("unknown");
         vm.expectRevert(abi.encodeWithSelector(IAuthorizationRegistry.UnknownAuthorization.selector, digest));
         vm.prank(bank);
-        registry.recordAccess(digest, keccak256("a"), BASIC);
+        registry.recordAccess(digest, keccak256("a"), BASIC, uint64(block.timestamp));
     }
 
     function test_RevertWhen_RecordAccessByNonGrantee() public {
@@ -485,7 +485,7 @@ contract AuthorizationRegistryTest is AuthorizationFixture {
                 abi.encodeWithSelector(IAuthorizationRegistry.NotGrantee.selector, digest, notGrantees[i])
             );
             vm.prank(notGrantees[i]);
-            registry.recordAccess(digest, keccak256("a"), BASIC);
+            registry.recordAccess(digest, keccak256("a"), BASIC, uint64(block.timestamp));
         }
     }
 
@@ -496,7 +496,7 @@ contract AuthorizationRegistryTest is AuthorizationFixture {
         registry.revoke(digest);
         vm.expectRevert(abi.encodeWithSelector(IAuthorizationRegistry.AuthorizationIsRevoked.selector, digest));
         vm.prank(bank);
-        registry.recordAccess(digest, keccak256("a"), BASIC);
+        registry.recordAccess(digest, keccak256("a"), BASIC, uint64(block.timestamp));
     }
 
     function test_RevertWhen_RecordAccessNotYetValid() public {
@@ -504,20 +504,87 @@ contract AuthorizationRegistryTest is AuthorizationFixture {
         vm.warp(VALID_FROM - 1);
         vm.expectRevert(abi.encodeWithSelector(IAuthorizationRegistry.AuthorizationNotYetValid.selector, digest));
         vm.prank(bank);
-        registry.recordAccess(digest, keccak256("a"), BASIC);
+        registry.recordAccess(digest, keccak256("a"), BASIC, uint64(block.timestamp));
     }
 
     function test_RevertWhen_RecordAccessExpired() public {
         bytes32 digest = _grant(_auth());
         vm.warp(VALID_FROM);
         vm.prank(bank);
-        registry.recordAccess(digest, keccak256("a"), BASIC);
+        registry.recordAccess(digest, keccak256("a"), BASIC, uint64(block.timestamp));
 
         vm.warp(EXPIRES_AT);
         assertFalse(registry.isActive(digest));
         vm.expectRevert(abi.encodeWithSelector(IAuthorizationRegistry.AuthorizationHasExpired.selector, digest));
         vm.prank(bank);
-        registry.recordAccess(digest, keccak256("b"), BASIC);
+        registry.recordAccess(digest, keccak256("b"), BASIC, uint64(block.timestamp));
+    }
+
+    function test_RecordAccess_MadeBeforeExpiry_RecordedAfterIt() public {
+        bytes32 digest = _grant(_auth());
+        // Served in the grant's last second, recorded a day later (the chain was down meanwhile).
+        vm.warp(EXPIRES_AT + 1 days);
+        assertFalse(registry.isActive(digest));
+        vm.expectEmit(address(registry));
+        emit IAuthorizationRegistry.AccessRecorded(digest, bank, keccak256("late"), BASIC, EXPIRES_AT - 1);
+        vm.prank(bank);
+        registry.recordAccess(digest, keccak256("late"), BASIC, EXPIRES_AT - 1);
+        assertTrue(registry.isAccessRecorded(keccak256("late")));
+
+        // Made at the expiry instant itself: refused, however it is recorded.
+        vm.expectRevert(abi.encodeWithSelector(IAuthorizationRegistry.AuthorizationHasExpired.selector, digest));
+        vm.prank(bank);
+        registry.recordAccess(digest, keccak256("at-expiry"), BASIC, EXPIRES_AT);
+    }
+
+    function test_RevertWhen_RecordAccessMadeBeforeValidity() public {
+        bytes32 digest = _grant(_auth());
+        vm.warp(VALID_FROM + 1 days); // the grant is live now, but the access claims an earlier time
+        vm.expectRevert(abi.encodeWithSelector(IAuthorizationRegistry.AuthorizationNotYetValid.selector, digest));
+        vm.prank(bank);
+        registry.recordAccess(digest, keccak256("a"), BASIC, VALID_FROM - 1);
+    }
+
+    function test_RecordAccess_ClockTolerance() public {
+        bytes32 digest = _grant(_auth());
+        vm.warp(VALID_FROM);
+        uint64 tolerance = registry.CLOCK_TOLERANCE();
+        assertEq(tolerance, 300);
+        // The platform's clock ahead of the node's by the tolerance: accepted.
+        vm.prank(bank);
+        registry.recordAccess(digest, keccak256("ahead"), BASIC, VALID_FROM + tolerance);
+        // A second more: refused, whatever the grant says.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAuthorizationRegistry.AccessTimeInFuture.selector, keccak256("too-far"), VALID_FROM + tolerance + 1
+            )
+        );
+        vm.prank(bank);
+        registry.recordAccess(digest, keccak256("too-far"), BASIC, VALID_FROM + tolerance + 1);
+    }
+
+    function testFuzz_RecordAccess_StatedTime(uint64 blockTime, uint64 accessedAt) public {
+        blockTime = uint64(bound(blockTime, 1, type(uint64).max - 1));
+        bytes32 digest = _grant(_auth());
+        vm.warp(blockTime);
+
+        if (uint256(accessedAt) > uint256(blockTime) + 300) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IAuthorizationRegistry.AccessTimeInFuture.selector, keccak256("a"), accessedAt)
+            );
+        } else if (accessedAt < VALID_FROM) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IAuthorizationRegistry.AuthorizationNotYetValid.selector, digest)
+            );
+        } else if (accessedAt >= EXPIRES_AT) {
+            vm.expectRevert(abi.encodeWithSelector(IAuthorizationRegistry.AuthorizationHasExpired.selector, digest));
+        }
+        vm.prank(bank);
+        registry.recordAccess(digest, keccak256("a"), BASIC, accessedAt);
+        assertEq(
+            registry.isAccessRecorded(keccak256("a")),
+            uint256(accessedAt) <= uint256(blockTime) + 300 && accessedAt >= VALID_FROM && accessedAt < EXPIRES_AT
+        );
     }
 
     function test_RevertWhen_RecordAccessScopeNotAuthorized() public {
@@ -531,7 +598,7 @@ contract AuthorizationRegistryTest is AuthorizationFixture {
                 )
             );
             vm.prank(bank);
-            registry.recordAccess(digest, keccak256("a"), bad[i]);
+            registry.recordAccess(digest, keccak256("a"), bad[i], uint64(block.timestamp));
         }
     }
 
@@ -543,14 +610,14 @@ contract AuthorizationRegistryTest is AuthorizationFixture {
         vm.warp(VALID_FROM);
         bytes32 accessId = keccak256("a");
         vm.prank(bank);
-        registry.recordAccess(digest, accessId, BASIC);
+        registry.recordAccess(digest, accessId, BASIC, uint64(block.timestamp));
 
         vm.expectRevert(abi.encodeWithSelector(IAuthorizationRegistry.AccessAlreadyRecorded.selector, accessId));
         vm.prank(bank);
-        registry.recordAccess(digest, accessId, BASIC);
+        registry.recordAccess(digest, accessId, BASIC, uint64(block.timestamp));
         vm.expectRevert(abi.encodeWithSelector(IAuthorizationRegistry.AccessAlreadyRecorded.selector, accessId));
         vm.prank(bank);
-        registry.recordAccess(secondDigest, accessId, BASIC);
+        registry.recordAccess(secondDigest, accessId, BASIC, uint64(block.timestamp));
     }
 
     // ------------------------------------------------------------------ isActive
@@ -581,10 +648,10 @@ contract AuthorizationRegistryTest is AuthorizationFixture {
             );
         } else {
             vm.expectEmit(address(registry));
-            emit IAuthorizationRegistry.AccessRecorded(digest, bank, keccak256("a"), requested);
+            emit IAuthorizationRegistry.AccessRecorded(digest, bank, keccak256("a"), requested, uint64(block.timestamp));
         }
         vm.prank(bank);
-        registry.recordAccess(digest, keccak256("a"), requested);
+        registry.recordAccess(digest, keccak256("a"), requested, uint64(block.timestamp));
     }
 
     function testFuzz_Grant_Scopes(uint8 scopes) public {
@@ -614,7 +681,7 @@ contract AuthorizationRegistryTest is AuthorizationFixture {
             vm.expectRevert(abi.encodeWithSelector(IAuthorizationRegistry.AuthorizationHasExpired.selector, digest));
         }
         vm.prank(bank);
-        registry.recordAccess(digest, keccak256("a"), BASIC);
+        registry.recordAccess(digest, keccak256("a"), BASIC, uint64(block.timestamp));
         assertEq(registry.isActive(digest), at >= a.validFrom && at < a.expiresAt);
     }
 

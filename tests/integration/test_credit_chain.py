@@ -9,8 +9,10 @@ eth-account against the exporter's address as registered in the MemberRegistry.
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from web3 import Web3
@@ -204,10 +206,10 @@ def test_a_chain_reset_grants_records_and_revokes_again(settings, tmp_path):
 
 
 @pytest.mark.django_db
-def test_an_access_the_nodes_clock_finds_not_yet_valid_waits_for_it_and_is_recorded_once(settings, tmp_path):
-    """A lookup is served from the authorization's validFrom by the platform's clock. A node whose clock
-    is behind (here by an hour; in CI once by a second) refuses to record it as not yet valid: the
-    write waits for the node's clock instead of failing, for up to CHAIN_CLOCK_SKEW_SECONDS."""
+def test_an_access_ahead_of_the_nodes_clock_waits_for_it_and_is_recorded_once(settings, tmp_path):
+    """An access is recorded with the time it was served, by the platform's clock. A node whose clock is
+    behind by more than the contract's tolerance (5 minutes; here an hour) refuses that time as in the
+    future: the write waits for the node's clock instead of failing, for up to CHAIN_CLOCK_SKEW_SECONDS."""
     node = Anvil(port=free_port(), log_path=tmp_path / "anvil.log",
                  extra_args=["--timestamp", str(int(time.time()) - 3600)]).start()
     try:
@@ -229,7 +231,7 @@ def test_an_access_the_nodes_clock_finds_not_yet_valid_waits_for_it_and_is_recor
         settings.CHAIN_CLOCK_SKEW_SECONDS = 0
         relay_run()
         first.chain_tx.refresh_from_db()
-        assert (first.chain_tx.status, first.chain_tx.error_code) == ("failed", "AuthorizationNotYetValid")
+        assert (first.chain_tx.status, first.chain_tx.error_code) == ("failed", "AccessTimeInFuture")
 
         # Within it, a later access waits until the node's clock gets there, then is recorded once.
         settings.CHAIN_CLOCK_SKEW_SECONDS = 300
@@ -242,5 +244,53 @@ def test_an_access_the_nodes_clock_finds_not_yet_valid_waits_for_it_and_is_recor
         _, contract = registry()
         assert contract.functions.isAccessRecorded(uuid_to_bytes32(second.pk)).call() is True
         assert contract.functions.isAccessRecorded(uuid_to_bytes32(first.pk)).call() is False
+    finally:
+        node.kill()
+
+
+@pytest.mark.django_db
+def test_a_lookup_served_before_expiry_is_recorded_after_it_and_replayed_after_a_reset(settings, tmp_path):
+    """The race at a grant's end: a lookup served in its last seconds reaches the chain after it expired
+    (the relay's lag, or a chain outage; here the relay simply runs after the expiry). The contract
+    judges an access at the time it was served, so it is recorded, with that time; and a chain reset
+    replays it, though the grant has expired by then."""
+    node = Anvil(port=free_port(), log_path=tmp_path / "anvil.log").start()
+    try:
+        settings.CHAIN_RPC_URL = node.url
+        chain_ensure_deployed()
+        world = CreditWorld()
+        grant = world.grant(scopes=["basic"], expires_at=timezone.now() + timedelta(seconds=3)).json()
+        access = CreditAccess.objects.get(pk=world.lookup(authorization=grant["id"])["Credit-Access-Id"])
+        expires_at = grant["typed_data"]["message"]["expiresAt"]
+        served_at = int(access.occurred_at.timestamp())
+        assert served_at < expires_at
+        wait_until(lambda: time.time() > expires_at + 1, timeout=10, message="the grant's expiry")
+
+        assert relay_until_settled() == 0
+        access.chain_tx.refresh_from_db()
+        assert access.chain_tx.status == "confirmed"
+        w3, contract = registry()
+        assert w3.eth.get_block(access.chain_tx.block_number)["timestamp"] > expires_at  # recorded after it
+        digest = bytes.fromhex(grant["digest"][2:])
+        assert contract.functions.isActive(digest).call() is False
+        assert contract.functions.isAccessRecorded(uuid_to_bytes32(access.pk)).call() is True
+        index_run()
+        event = ChainEvent.objects.get(event="AccessRecorded", args__accessId="0x" + uuid_to_bytes32(access.pk).hex())
+        assert (event.args["digest"], event.args["accessedAt"]) == (grant["digest"], served_at)
+
+        # A chain reset: the grant, expired by now, is granted again on the new chain, and its access too.
+        first_records = (CreditAuthorization.objects.get(pk=grant["id"]).grant_tx_id, access.chain_tx_id)
+        node.kill()
+        node.start()
+        report = chain_ensure_deployed()
+        assert report.reset and report.replayed["credit_authorizations"] == 1
+        assert relay_until_settled() == 0
+        authorization = CreditAuthorization.objects.get(pk=grant["id"])
+        access.refresh_from_db()
+        assert (authorization.grant_tx.status, access.chain_tx.status) == ("confirmed", "confirmed")
+        assert first_records[0] != authorization.grant_tx_id and first_records[1] != access.chain_tx_id  # sent again
+        _, contract = registry()
+        assert contract.functions.isAccessRecorded(uuid_to_bytes32(access.pk)).call() is True
+        assert contract.functions.authorization(bytes.fromhex(authorization.digest[2:])).call()[6] == 1
     finally:
         node.kill()

@@ -61,11 +61,14 @@ interface IAuthorizationRegistry {
     /// @dev The authorization was revoked.
     error AuthorizationIsRevoked(bytes32 digest);
 
-    /// @dev The authorization's validity has not started (block.timestamp < validFrom).
+    /// @dev The access was made before the authorization's validity started (accessedAt < validFrom).
     error AuthorizationNotYetValid(bytes32 digest);
 
-    /// @dev The authorization has expired (block.timestamp >= expiresAt).
+    /// @dev The access was made once the authorization had expired (accessedAt >= expiresAt).
     error AuthorizationHasExpired(bytes32 digest);
+
+    /// @dev The access time is ahead of the block's by more than the clock tolerance.
+    error AccessTimeInFuture(bytes32 accessId, uint64 accessedAt);
 
     /// @dev `requested` scopes are zero or not a subset of the `granted` scopes.
     error ScopeNotAuthorized(bytes32 digest, uint8 requested, uint8 granted);
@@ -90,8 +93,10 @@ interface IAuthorizationRegistry {
     /// @dev `exporter` revoked the authorization `digest`.
     event AuthorizationRevoked(bytes32 indexed digest, address indexed exporter);
 
-    /// @dev `bank` accessed `scopes` of the credit information under authorization `digest`.
-    event AccessRecorded(bytes32 indexed digest, address indexed bank, bytes32 indexed accessId, uint8 scopes);
+    /// @dev `bank` accessed `scopes` of the credit information under authorization `digest` at `accessedAt`.
+    event AccessRecorded(
+        bytes32 indexed digest, address indexed bank, bytes32 indexed accessId, uint8 scopes, uint64 accessedAt
+    );
 
     /**
      * @notice Records the authorization `auth`, signed by its exporter. Anyone may submit it (the
@@ -125,18 +130,20 @@ interface IAuthorizationRegistry {
 
     /**
      * @notice Records that the calling bank accessed `scopes` of the exporter's credit information
-     * under authorization `digest`, as access `accessId`.
+     * under authorization `digest`, as access `accessId`, at `accessedAt` (seconds since the epoch).
      *
      * Requirements:
      *
      * - the authorization must exist and the caller must be its bank.
-     * - it must not be revoked, and `validFrom <= block.timestamp < expiresAt`.
+     * - it must not be revoked (a revocation is sent after the accesses made before it).
+     * - `validFrom <= accessedAt < expiresAt`, and `accessedAt` at most the clock tolerance ahead of
+     *   `block.timestamp`.
      * - `scopes` must be nonzero and a subset of the granted scopes.
      * - `accessId` must not have been recorded before.
      *
      * Emits an {AccessRecorded} event.
      */
-    function recordAccess(bytes32 digest, bytes32 accessId, uint8 scopes) external;
+    function recordAccess(bytes32 digest, bytes32 accessId, uint8 scopes, uint64 accessedAt) external;
 
     /// @notice The EIP-712 digest of `auth` (what the exporter signs and what identifies the grant).
     function hashAuthorization(CreditAuthorization calldata auth) external view returns (bytes32 digest);

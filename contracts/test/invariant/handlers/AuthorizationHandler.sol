@@ -113,7 +113,9 @@ contract AuthorizationHandler is Test {
         vm.warp(ghostNow);
     }
 
-    function recordAccess(uint256 digestSeed, uint256 callerSeed, uint8 scopes, uint256 reuseSeed) external {
+    function recordAccess(uint256 digestSeed, uint256 callerSeed, uint8 scopes, uint256 reuseSeed, uint256 agoSeed)
+        external
+    {
         if (_digests.length == 0) return;
         vm.warp(ghostNow);
         bytes32 digest = _digests[digestSeed % _digests.length];
@@ -124,15 +126,18 @@ contract AuthorizationHandler is Test {
         bool reuse = _accessIds.length > 0 && reuseSeed % 10 == 0;
         bytes32 accessId = reuse ? _accessIds[reuseSeed % _accessIds.length] : keccak256(abi.encode("access", _accessIds.length, digest));
 
-        bool validNow = !g.revoked && ghostNow >= g.validFrom && ghostNow < g.expiresAt;
+        uint64 accessedAt = _accessTime(agoSeed);
+        // Live when the access was made, and not stated ahead of this block by more than the tolerance.
+        bool validThen = !g.revoked && accessedAt <= ghostNow + 5 minutes && accessedAt >= g.validFrom
+            && accessedAt < g.expiresAt;
         bool scopesOk = scopes != 0 && scopes & ~g.scopes == 0;
-        bool ok = caller == g.bank && validNow && scopesOk && !reuse;
+        bool ok = caller == g.bank && validThen && scopesOk && !reuse;
 
         vm.prank(caller);
-        try registry.recordAccess(digest, accessId, scopes) {
-            // The property under test: an access only ever lands under a live grant.
+        try registry.recordAccess(digest, accessId, scopes, accessedAt) {
+            // The property under test: an access only ever lands under a grant live when it was made.
             (,,,,, bool revoked,) = registry.authorization(digest);
-            if (!validNow || revoked || !scopesOk || caller != g.bank) ++ghostAccessesUnderInvalidGrant;
+            if (!validThen || revoked || !scopesOk || caller != g.bank) ++ghostAccessesUnderInvalidGrant;
             if (!ok) ++ghostUnexpectedOutcomes;
             ++g.accessCount;
             _accessIds.push(accessId);
@@ -141,6 +146,14 @@ contract AuthorizationHandler is Test {
             if (ok) ++ghostUnexpectedOutcomes;
             ++callsAccessRefused;
         }
+    }
+
+    /// When an access was made: up to 3 days before this block (a late record), or up to 10 minutes after
+    /// it (a platform clock ahead of the node's; 5 minutes are tolerated).
+    function _accessTime(uint256 seed) private view returns (uint64) {
+        uint256 offset = bound(seed, 0, 3 days + 10 minutes);
+        if (offset > 3 days) return uint64(ghostNow + (offset - 3 days));
+        return uint64(ghostNow > 3 days - offset ? ghostNow - (3 days - offset) : 0);
     }
 
     // ------------------------------------------------------------------ views for the invariants

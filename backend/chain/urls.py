@@ -1,5 +1,7 @@
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-router = SimpleRouter()
+from chain.api import ChainWritesView
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("chain/writes/", ChainWritesView.as_view(), name="chain-writes"),
+]

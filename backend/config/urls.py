@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("credit.urls")),
     path("", include("audit.urls")),
     path("", include("oversight.urls")),
+    path("", include("chain.urls")),
 ]
 
 urlpatterns = [

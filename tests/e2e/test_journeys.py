@@ -100,6 +100,10 @@ def test_a_receivable_from_customs_feed_to_repayment_across_the_portals(stack, b
     page.get_by_role("link", name="Platform status").click()
     expect(page.get_by_test_id("workers").locator("[data-queue] [data-ok=true]")).to_have_count(3)
     expect(page.get_by_test_id("services").locator("[data-ok=false]")).to_have_count(0)
+    # And the chain writes get through: once the last anchor is mined nothing waits, and nothing failed.
+    writes = page.get_by_test_id("chain-writes")
+    expect(writes.get_by_text("none: every write is confirmed or failed")).to_be_visible(timeout=30_000)
+    expect(writes.locator("[data-row=failures] [data-ok]")).to_have_attribute("data-ok", "true")
     shoot(page, "operator-platform-status")
     sign_out(page)
 

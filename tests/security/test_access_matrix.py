@@ -57,6 +57,8 @@ RULES: dict[str, dict[str, str]] = {
     "schema": {"GET": "all:200"},
     "docs": {"GET": "all:200"},
     "me": {"GET": "anon:401 auth:200"},
+    # The operator runs the chain accounts: how its writes fare is the operator's to see.
+    "chain-writes": {"GET": "anon:401 auth:403 op:200"},
     # Organizations: banks are listed to all; an exporter to the regulator, the operator and its banks.
     "organization-list": {"GET": "anon:401 auth:200", "POST": "anon:401 auth:403 op:201"},
     "organization-detail": {"GET": TENANT_A_READ},

@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 
+import { useChainWrites } from "@/features/platform/api";
 import { useHealth } from "@/shared/api";
 import { useFormat } from "@/shared/format";
 import { Card, ErrorAlert, Loading, Page } from "@/shared/ui";
@@ -13,7 +14,57 @@ function Up({ ok, label }: { ok: boolean; label?: string }) {
   );
 }
 
-/** The operator's view of the platform's own health: services, contracts, and each worker queue. */
+/** The outbox: writes in flight, the oldest waiting (late past CHAIN_STUCK_SECONDS), recent failures. */
+function ChainWrites() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const writes = useChainWrites({ refetchInterval: 5_000 });
+  if (writes.error) return <ErrorAlert error={writes.error} />;
+  if (!writes.data) return <Loading />;
+  const { in_flight: inFlight, oldest_unconfirmed: oldest, failed_last_24h: failed, latest_failure: failure } = writes.data;
+  return (
+    <Card title={t("platform.writes")} testId="chain-writes">
+      <p className="muted">{t("platform.writesHint", { seconds: writes.data.late_after_seconds })}</p>
+      <table>
+        <tbody>
+          <tr data-row="in-flight"><th>{t("platform.inFlight")}</th><td>{t("platform.inFlightCounts", inFlight)}</td></tr>
+          <tr data-row="oldest">
+            <th>{t("platform.oldest")}</th>
+            <td>
+              {oldest ? (
+                <>
+                  <Up ok={!oldest.late} label={t(oldest.late ? "platform.late" : "platform.onTime")} />{" "}
+                  <span className="hash">{oldest.contract}.{oldest.function}</span>{" "}
+                  <span className="muted">
+                    {t(`platform.txStates.${oldest.status}`, { defaultValue: oldest.status })} ·{" "}
+                    {t("platform.ago", { seconds: oldest.age_seconds })}
+                  </span>
+                </>
+              ) : (
+                <span className="muted">{t("platform.noneWaiting")}</span>
+              )}
+            </td>
+          </tr>
+          <tr data-row="failures">
+            <th>{t("platform.failures")}</th>
+            <td>
+              <Up ok={failed === 0} label={String(failed)} />{" "}
+              {failure ? (
+                <span className="muted">
+                  {t("platform.latestFailure", {
+                    call: `${failure.contract}.${failure.function}`, code: failure.error_code, when: f.dateTime(failure.updated_at),
+                  })}
+                </span>
+              ) : null}
+            </td>
+          </tr>
+        </tbody>
+      </table>
+    </Card>
+  );
+}
+
+/** The operator's view of the platform's own health: services, contracts, each worker queue, chain writes. */
 export function StatusPage() {
   const { t } = useTranslation();
   const f = useFormat();
@@ -68,6 +119,7 @@ export function StatusPage() {
           </table>
         </div>
       </Card>
+      <ChainWrites />
       <Card title={t("platform.contracts")} testId="contracts">
         <table>
           <tbody>

@@ -79,7 +79,7 @@ def _ensure_deployed(w3: Web3) -> DeployReport:
             status__in=[ChainTransaction.Status.CONFIRMED, ChainTransaction.Status.FAILED]
         )
         if had_history:
-            stale.update(status=ChainTransaction.Status.FAILED, error_code="chain_reset",
+            stale.update(status=ChainTransaction.Status.FAILED, error_code=ChainTransaction.LOST_IN_RESET,
                          error_message="The chain was reset before this transaction confirmed.", updated_at=now)
         # Never reuse a network row: its nonces and transactions belong to the chain that was lost.
         epoch = (ChainNetwork.objects.filter(chain_id=chain_id, genesis_hash=genesis)

@@ -77,6 +77,10 @@ class ChainTransaction(models.Model):
     pending (its hashes kept there too) and is signed again for a new nonce.
     """
 
+    # The error code of an entry failed because the chain was reset under it (superseded by a replay,
+    # or lost with the old chain): not a refusal of the contract, no alert.
+    LOST_IN_RESET = "chain_reset"
+
     class Status(models.TextChoices):
         PENDING = "pending"
         SIGNED = "signed"

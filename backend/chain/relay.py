@@ -211,7 +211,7 @@ def _stands_for(dep: ChainTransaction, active_id) -> ChainTransaction | None:
 
 def _lost_in_reset(tx: ChainTransaction, active_id) -> bool:
     if tx.status == ChainTransaction.Status.FAILED:
-        return tx.error_code == "chain_reset"
+        return tx.error_code == ChainTransaction.LOST_IN_RESET
     return tx.network_id is not None and tx.network_id != active_id
 
 
@@ -223,7 +223,7 @@ def _dependency_state(dep: ChainTransaction, active_id) -> str:
         return "lost"
     if current.status == ChainTransaction.Status.CONFIRMED and current.network_id == active_id:
         return "confirmed"
-    if current.status == ChainTransaction.Status.FAILED and current.error_code != "chain_reset":
+    if current.status == ChainTransaction.Status.FAILED and current.error_code != ChainTransaction.LOST_IN_RESET:
         return "failed"
     return "waiting"
 
@@ -717,7 +717,7 @@ def _mark_failed(tx: ChainTransaction, code: str, message: str) -> None:
             error_message=message[:2000],
             updated_at=timezone.now(),
         )
-        if updated and code != "chain_reset":
+        if updated and code != ChainTransaction.LOST_IN_RESET:
             alert_raise(
                 kind="chain_write_failed",
                 severity="high",

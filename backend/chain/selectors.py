@@ -13,8 +13,6 @@ from chain.models import ChainTransaction
 
 S = ChainTransaction.Status
 IN_FLIGHT = (S.PENDING, S.SIGNED, S.SENT)
-# Entries a chain-reset replay superseded were never sent: not failures of the relay.
-SUPERSEDED = "chain_reset"
 
 
 def _age(since: datetime, now: datetime) -> int:
@@ -32,7 +30,8 @@ def outbox_summary(*, now: datetime | None = None) -> dict[str, Any]:
                   .values_list("status").annotate(n=Count("id")))
     oldest = (ChainTransaction.objects.filter(status__in=IN_FLIGHT).order_by("created_at", "id")
               .values("id", "contract", "function", "status", "created_at").first())
-    failures = ChainTransaction.objects.filter(status=S.FAILED).exclude(error_code=SUPERSEDED)
+    # Entries lost in a chain reset (superseded by the replay) are not failures of the relay.
+    failures = ChainTransaction.objects.filter(status=S.FAILED).exclude(error_code=ChainTransaction.LOST_IN_RESET)
     since = now - timedelta(hours=24)
     latest_failure = (failures.order_by("-updated_at", "-id")
                       .values("id", "contract", "function", "error_code", "error_message", "updated_at").first())

@@ -98,7 +98,7 @@ def replay_takes_over(tx: ChainTransaction | None) -> bool:
     if tx.status == ChainTransaction.Status.PENDING:
         # Conditional: the relay locks the rows it signs, so exactly one of the two wins.
         superseded = ChainTransaction.objects.filter(pk=tx.pk, status=ChainTransaction.Status.PENDING).update(
-            status=ChainTransaction.Status.FAILED, error_code="chain_reset",
+            status=ChainTransaction.Status.FAILED, error_code=ChainTransaction.LOST_IN_RESET,
             error_message="Superseded by the replay after a chain reset.", updated_at=timezone.now())
         if superseded:
             tx.status = ChainTransaction.Status.FAILED

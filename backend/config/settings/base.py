@@ -170,8 +170,8 @@ CHAIN_PRIORITY_FEE_WEI = env.int("CHAIN_PRIORITY_FEE_WEI", default=10**9)
 CHAIN_FEE_BUMP_SECONDS = env.int("CHAIN_FEE_BUMP_SECONDS", default=60)
 CHAIN_MAX_FEE_PER_GAS_WEI = env.int("CHAIN_MAX_FEE_PER_GAS_WEI", default=500 * 10**9)
 # A call the node refuses only because its clock has not reached a moment the platform's clock has
-# (a credit access just after its authorization's validFrom) is tried again on the next relay runs, for
-# up to this long after it was written; then it fails.
+# (a credit access stated more than the contract's 5-minute tolerance ahead of the node's block) is tried
+# again on the next relay runs, for up to this long after it was written; then it fails.
 CHAIN_CLOCK_SKEW_SECONDS = env.int("CHAIN_CLOCK_SKEW_SECONDS", default=300)
 # A signed entry without a receipt after this long raises `chain_write_stuck`.
 CHAIN_STUCK_SECONDS = env.int("CHAIN_STUCK_SECONDS", default=600)

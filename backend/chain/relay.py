@@ -34,6 +34,7 @@ from web3 import Web3
 
 from chain import client, keys
 from chain.models import ChainAccount, ChainDeployment, ChainNetwork, ChainTransaction, SignerNonce
+from common.rows import update_each
 
 logger = logging.getLogger(__name__)
 
@@ -361,8 +362,7 @@ def _sign_batch(w3, network, signer, account, report, candidates=None) -> list[C
             signed.append(tx)
             report.signed += 1
         # The signed bytes and their nonces are stored before anything is broadcast.
-        ChainTransaction.objects.bulk_update(
-            signed, ["network", "nonce", "raw_tx", "tx_hash", "status", "signed_at", "updated_at", "attempts"])
+        update_each(signed, ["network", "nonce", "raw_tx", "tx_hash", "status", "signed_at", "updated_at", "attempts"])
         nonce_row.save(update_fields=["next_nonce"])
     for tx in signed:
         _fault("after_sign", tx)
@@ -413,19 +413,16 @@ def _unsigned(w3, network, tx: ChainTransaction, sender: str, fees: dict) -> dic
         factory = w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
         params["data"] = factory.constructor(*client.coerce_args(ctor["inputs"], tx.args)).data_in_transaction
         return params
-    contract = _contract(w3, network, tx.contract)
-    fn_abi = next(e for e in art["abi"] if e.get("type") == "function" and e["name"] == tx.function)
-    params["to"] = contract.address
-    params["data"] = contract.encode_abi(tx.function, args=client.coerce_args(fn_abi["inputs"], tx.args))
+    params["to"] = _address(w3, network, tx.contract)
+    params["data"] = client.encode_call(tx.contract, tx.function, tx.args)
     return params
 
 
-def _contract(w3, network, name: str):
-    cache = w3.__dict__.setdefault("_platform_contracts", {})
+def _address(w3, network, name: str) -> str:
+    cache = w3.__dict__.setdefault("_platform_addresses", {})
     key = (network.pk, name)
     if key not in cache:
-        address = ChainDeployment.objects.get(network=network, name=name).address
-        cache[key] = w3.eth.contract(address=address, abi=client.abi(name))
+        cache[key] = Web3.to_checksum_address(ChainDeployment.objects.get(network=network, name=name).address)
     return cache[key]
 
 
@@ -507,9 +504,8 @@ def _confirm_many(w3: Web3, txs: list[ChainTransaction], report: RelayReport) ->
             _mark_failed(tx, "reverted", "The transaction was mined but reverted.")
             report.failed += 1
     if confirmed:
-        ChainTransaction.objects.bulk_update(
-            confirmed, ["status", "tx_hash", "earlier_hashes", "block_number", "gas_used", "contract_address",
-                        "confirmed_at", "updated_at"])
+        update_each(confirmed, ["status", "tx_hash", "earlier_hashes", "block_number", "gas_used", "contract_address",
+                                "confirmed_at", "updated_at"])
         report.confirmed += len(confirmed)
     return waiting
 

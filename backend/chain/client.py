@@ -84,7 +84,9 @@ def decode_revert(exc: Exception) -> tuple[str, str]:
 
 @lru_cache(maxsize=None)
 def _function(contract: str, function: str) -> tuple[dict[str, Any], list[str], bytes]:
-    entry = next(e for e in abi(contract) if e.get("type") == "function" and e["name"] == function)
+    entry = next((e for e in abi(contract) if e.get("type") == "function" and e["name"] == function), None)
+    if entry is None:
+        raise LookupError(f"{contract} has no function {function}")
     return entry, [collapse_if_tuple(i) for i in entry["inputs"]], bytes(function_abi_to_4byte_selector(entry))
 
 

@@ -54,3 +54,8 @@ def test_calldata_is_what_web3_encodes(contract, entry):
         args = [_sample(spec, rnd) for spec in entry["inputs"]]
         expected = reference.encode_abi(entry["name"], args=client.coerce_args(entry["inputs"], args))
         assert client.encode_call(contract, entry["name"], args) == expected
+
+
+def test_an_unknown_function_is_named_in_the_error():
+    with pytest.raises(LookupError, match="FinancingRegistry has no function recordNothing"):
+        client.encode_call("FinancingRegistry", "recordNothing", [])

@@ -26,6 +26,7 @@ def test_the_chain_benchmark_measures_gas_from_receipts(chain):
 
     relay = relay_vs_naive(count=3)
     assert relay["transactions"] == 3 and relay["relay_tx_per_s"] > 0 and relay["naive_tx_per_s"] > 0
+    assert relay["relay_cpu_ms_per_tx"] > 0
 
     gas = gas_per_record()
     assert 0 < gas["financing_record_1_declarations"] < gas["financing_record_5_declarations"]

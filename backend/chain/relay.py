@@ -229,8 +229,15 @@ def _dependency_state(dep: ChainTransaction, active_id) -> str:
     return "waiting"
 
 
-def _advisory_key(signer_id) -> int:
-    return zlib.crc32(f"relay:{signer_id}".encode())
+# One relay run per signer at a time: its runs meet on an advisory lock in a key space of their own
+# (the two-int4 form, as the credit lookups' "CRED" space). The platform's fixed locks (deployment,
+# audit batching, tallies) are single bigint keys, which a bare CRC-32 of a signer could have equalled.
+# Two signers whose CRC-32s collide only take turns.
+RELAY_LOCK_SPACE = 0x524C4159  # "RLAY"
+
+
+def _advisory_key(signer_id) -> list[int]:
+    return [RELAY_LOCK_SPACE, zlib.crc32(f"relay:{signer_id}".encode()) - 2**31]  # into int4's range
 
 
 def _relay_signer(w3: Web3, network: ChainNetwork, signer_id, report: RelayReport) -> bool:
@@ -240,7 +247,7 @@ def _relay_signer(w3: Web3, network: ChainNetwork, signer_id, report: RelayRepor
     its entries wait (signed ones are sent again later, the same bytes) and the others go on."""
     signer = ChainAccount.objects.get(pk=signer_id)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_advisory_key(signer_id)])
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _advisory_key(signer_id))
         if not cursor.fetchone()[0]:
             return False
     moved = False
@@ -259,7 +266,7 @@ def _relay_signer(w3: Web3, network: ChainNetwork, signer_id, report: RelayRepor
         return moved
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [_advisory_key(signer_id)])
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _advisory_key(signer_id))
 
 
 def relay_transactions(*, w3: Web3, network: ChainNetwork, transactions: list[ChainTransaction]) -> RelayReport:
@@ -267,7 +274,7 @@ def relay_transactions(*, w3: Web3, network: ChainNetwork, transactions: list[Ch
     report = RelayReport()
     for tx in transactions:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [_advisory_key(tx.signer_id)])
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", _advisory_key(tx.signer_id))
         try:
             signer = tx.signer
             account = keys.signing_account(signer.encrypted_key, signer.address)
@@ -282,7 +289,7 @@ def relay_transactions(*, w3: Web3, network: ChainNetwork, transactions: list[Ch
                 _confirm_many(w3, [tx], report)
         finally:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [_advisory_key(tx.signer_id)])
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _advisory_key(tx.signer_id))
     return report
 
 

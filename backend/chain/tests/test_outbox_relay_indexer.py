@@ -95,6 +95,38 @@ def test_nonces_are_contiguous_per_signer(chain):
     assert w3.eth.get_transaction_count(platform.address) == nonces[-1] + 1
 
 
+def test_one_relay_run_per_signer_at_a_time_on_a_lock_of_its_own(chain):
+    """A run that finds the signer's relay lock held (another worker's run of that signer) leaves its
+    entries to that run. The lock lives in a key space of its own: a platform lock whose bigint key
+    equals the signer's CRC-32 (as the relay's key once was) does not hold the signer back."""
+    import zlib
+
+    import psycopg
+    from django.db import connection, transaction
+
+    from chain.relay import _advisory_key
+    from chain.services import chain_call_enqueue, platform_account
+
+    platform = platform_account()
+    with transaction.atomic():
+        tx = chain_call_enqueue(signer=platform, contract="FinancingRegistry", function="registerDeclaration",
+                                args=["0x" + "ab" * 32, 5])
+    db = connection.settings_dict
+    params = {k: v for k, v in {"dbname": db["NAME"], "host": db["HOST"], "port": db["PORT"], "user": db["USER"],
+                                "password": db["PASSWORD"]}.items() if v}
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", _advisory_key(platform.pk))
+        report = relay_run()
+        tx.refresh_from_db()
+        assert (tx.status, report.signed) == ("pending", 0)
+
+        other.execute("SELECT pg_advisory_unlock(%s, %s)", _advisory_key(platform.pk))
+        other.execute("SELECT pg_advisory_lock(%s)", [zlib.crc32(f"relay:{platform.pk}".encode())])
+        report = relay_run()
+        tx.refresh_from_db()
+        assert (tx.status, report.signed) == ("confirmed", 1)
+
+
 @pytest.mark.parametrize("tip", [0, 3 * 10**9])
 def test_the_tip_offered_is_the_configured_one(chain, settings, tip):
     from django.db import transaction

@@ -101,7 +101,9 @@ def headline() -> list[str]:
                             f"(from the receipts: {lookup['receipts_ms']['from_receipts']} ms)" if "receipts_ms" in lookup else "")
                          + ("; the financing list's first page " + ", ".join(
                              f"{who} {ms} ms" for who, ms in lookup["financing_list_first_page_p50_ms"].items())
-                            if "financing_list_first_page_p50_ms" in lookup else ""),
+                            if "financing_list_first_page_p50_ms" in lookup else "")
+                         + (f"; the regulator's statistics (all financings) {lookup['oversight_stats_p50_ms']} ms"
+                            if "oversight_stats_p50_ms" in lookup else ""),
                          "", ""))
     chain = _load("chain")
     if chain:

@@ -201,6 +201,22 @@ def _financing_lists_p50_ms(parties: dict, rounds: int = 20) -> dict:
     return out
 
 
+def _oversight_stats_p50_ms(regulator, rounds: int = 10) -> float:
+    """GET /api/oversight/stats/ as the regulator sees it, p50 in ms: its aggregates read every
+    financing (no tallies), so it grows with the platform's whole history."""
+    from rest_framework.test import APIClient
+
+    from common.auth import token_issue
+    from financing.models import Financing
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=regulator)[0]}")
+    times, response = _timed_gets(client, "/api/oversight/stats/", rounds, warm=1)
+    counted = sum(row["count"] for row in response.json()["applications"])
+    assert counted == Financing.objects.count(), counted
+    return summarize_ms(times)["p50_ms"]
+
+
 def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: int = 100) -> dict:
     """A served credit lookup (every scope, a year's period) with `sizes` financings in the exporter's
     history, applied for on days spread over the year, in four outcomes, and as many declarations and
@@ -275,6 +291,7 @@ def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: in
             "financing_list_first_page_p50_ms": _financing_lists_p50_ms(
                 {"regulator": User.objects.filter(organization__kind="regulator").first(), "bank": bank,
                  "exporter": exporter}),
+            "oversight_stats_p50_ms": _oversight_stats_p50_ms(User.objects.filter(organization__kind="regulator").first()),
         }
         print(f"lookup with {size} financings: {json.dumps(results[str(size)])}", flush=True)
     return results

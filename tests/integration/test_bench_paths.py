@@ -90,6 +90,7 @@ def test_the_growth_benchmarks_lookup_reads_the_whole_history(chain):
     assert all(set(results[size]["receipts_ms"]) == {"from_tallies", "from_receipts"} for size in ("4", "12"))
     assert all(set(results[size]["financing_list_first_page_p50_ms"]) == {"regulator", "bank", "exporter"}
                for size in ("4", "12"))
+    assert all(results[size]["oversight_stats_p50_ms"] > 0 for size in ("4", "12"))  # its counts checked inside
     assert Financing.objects.filter(exporter=world.exporter).count() == 12
     assert not FinancingTally.objects.filter(folded=False).exists()  # measured as the beat leaves them
     assert not DeclarationTally.objects.filter(folded=False).exists()

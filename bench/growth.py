@@ -237,6 +237,7 @@ def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: in
     from organizations.models import User
 
     today = timezone.localdate()
+    regulator = User.objects.filter(organization__kind="regulator").first()
     grant = credit_authorization_grant(
         user=exporter, bank_id=bank.organization_id, purpose="Growth of the lookup",
         scopes=["basic", "transaction_credit", "regulatory_credit"], data_from=today - timedelta(days=365),
@@ -289,9 +290,8 @@ def lookup_growth(*, exporter, bank, receivable, sizes=HISTORY_SIZES, rounds: in
             "receipts_ms": _sums_ms(params, {"from_tallies": RECEIPTS_SQL, "from_receipts": _RECEIPTS_FROM_RECEIPTS_SQL},
                                     numeric=(1, 2, 3, 4)),
             "financing_list_first_page_p50_ms": _financing_lists_p50_ms(
-                {"regulator": User.objects.filter(organization__kind="regulator").first(), "bank": bank,
-                 "exporter": exporter}),
-            "oversight_stats_p50_ms": _oversight_stats_p50_ms(User.objects.filter(organization__kind="regulator").first()),
+                {"regulator": regulator, "bank": bank, "exporter": exporter}),
+            "oversight_stats_p50_ms": _oversight_stats_p50_ms(regulator),
         }
         print(f"lookup with {size} financings: {json.dumps(results[str(size)])}", flush=True)
     return results

@@ -413,9 +413,9 @@ def _fees(w3: Web3) -> dict:
 
 def _unsigned(w3, network, tx: ChainTransaction, sender: str, fees: dict) -> dict:
     """The transaction fields without gas and nonce: encoded locally, no RPC."""
-    art = client.artifact(tx.contract)
     params = {"from": sender, "chainId": network.chain_id, "value": 0, "type": 2, **fees}
     if tx.function == ChainTransaction.DEPLOY:
+        art = client.artifact(tx.contract)
         ctor = next((e for e in art["abi"] if e["type"] == "constructor"), {"inputs": []})
         factory = w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
         params["data"] = factory.constructor(*client.coerce_args(ctor["inputs"], tx.args)).data_in_transaction

@@ -12,7 +12,8 @@ from django.utils import timezone
 from chain.models import ChainTransaction
 
 S = ChainTransaction.Status
-IN_FLIGHT = (S.PENDING, S.SIGNED, S.SENT)
+# Not yet confirmed or failed: pending too (the relay's own IN_FLIGHT is only what it signed).
+UNCONFIRMED = (S.PENDING, S.SIGNED, S.SENT)
 
 
 def _age(since: datetime, now: datetime) -> int:
@@ -26,9 +27,9 @@ def outbox_summary(*, now: datetime | None = None) -> dict[str, Any]:
     Worker heartbeats say that the chain queue is consumed; this says whether writes get through.
     """
     now = now or timezone.now()
-    counts = dict(ChainTransaction.objects.filter(status__in=IN_FLIGHT).order_by()
+    counts = dict(ChainTransaction.objects.filter(status__in=UNCONFIRMED).order_by()
                   .values_list("status").annotate(n=Count("id")))
-    oldest = (ChainTransaction.objects.filter(status__in=IN_FLIGHT).order_by("created_at", "id")
+    oldest = (ChainTransaction.objects.filter(status__in=UNCONFIRMED).order_by("created_at", "id")
               .values("id", "contract", "function", "status", "created_at").first())
     # Entries lost in a chain reset (superseded by the replay) are not failures of the relay.
     failures = ChainTransaction.objects.filter(status=S.FAILED).exclude(error_code=ChainTransaction.LOST_IN_RESET)
@@ -40,7 +41,7 @@ def outbox_summary(*, now: datetime | None = None) -> dict[str, Any]:
         oldest["age_seconds"] = _age(oldest["created_at"], now)
         oldest["late"] = oldest["age_seconds"] > stuck_after
     return {
-        "in_flight": {state: counts.get(state, 0) for state in IN_FLIGHT},
+        "in_flight": {state: counts.get(state, 0) for state in UNCONFIRMED},
         "oldest_unconfirmed": oldest,
         "failed_last_24h": failures.filter(updated_at__gte=since).count(),
         "latest_failure": latest_failure,

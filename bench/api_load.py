@@ -222,6 +222,15 @@ def _run(anvil, work: Path, seconds: int, pool: int, workers: int) -> dict:
             floor = _wrk(base + path, "floor.lua", tokens["exporter_token"], seconds, work, server_pid=server.pid,
                          BENCH_PATH=path)
             results[label] = {"saturation": floor, "throughput_vs_trivial": round(floor["rps"] / trivial_max["rps"], 3)}
+        # The submission with all its reads and writes in one statement (bench/floor): what a stored procedure
+        # could make of the platform's own submission, measured rather than guessed.
+        path = "/api/bench-floor/one-statement-submission/"
+        extra = {"BENCH_DECLARATIONS": str(work / "declarations.txt"), "BENCH_PATH": path}
+        _wrk(base + path, "receivable.lua", tokens["exporter_token"], WARMUP_SECONDS, work, BENCH_RUN=run_id + "ow", **extra)
+        floor = _wrk(base + path, "receivable.lua", tokens["exporter_token"], seconds, work, server_pid=server.pid,
+                     BENCH_RUN=run_id + "o", **extra)
+        results["floor_one_statement_submission"] = {
+            "saturation": floor, "throughput_vs_trivial": round(floor["rps"] / trivial_max["rps"], 3)}
         lookup_url = base + tokens["lookup_path"]
         _wrk(lookup_url, "get.lua", tokens["bank_token"], WARMUP_SECONDS, work)
         lookup_max = _wrk(lookup_url, "get.lua", tokens["bank_token"], seconds, work, server_pid=server.pid)
@@ -254,6 +263,9 @@ def _run(anvil, work: Path, seconds: int, pool: int, workers: int) -> dict:
         figures = {"server": f"gunicorn, {workers} sync workers, production settings (plus the floor endpoint's URL)",
                    "floor": "POST /api/bench-floor/ (bench/floor): authenticate, validate one field, append an audit "
                             "event; 'chain' also reads the caller's chain account and writes an outbox entry",
+                   "floor_one_statement": "POST /api/bench-floor/one-statement-submission/ (bench/floor): a receivable "
+                                          "submission through the platform's serializers, its reads and writes in one "
+                                          "statement, then its audit event",
                    "load": f"wrk -t{THREADS} -c{CONNECTIONS}: -d{seconds}s at saturation, -d{HALF_RATE_SECONDS}s at half rate",
                    "warmup": f"{WARMUP_SECONDS} s per endpoint at full rate before its measured runs, not recorded",
                    "note": "the Celery worker is not running during the load; outbox rows accumulate", **results}

@@ -25,5 +25,5 @@ function request()
     '{"invoice_number": "B-%s-%d-%d", "buyer_name": "Bench Buyer %s", "buyer_country": "VN", "currency": "USD", ' ..
     '"amount": "%s", "issue_date": "2026-11-01", "due_date": "2027-02-01", ' ..
     '"declarations": [{"number": "%s", "amount": "%s"}]}', os.getenv("BENCH_RUN"), tid or 0, n, os.getenv("BENCH_RUN"), amount, d, amount)
-  return wrk.format("POST", "/api/receivables/", nil, body)
+  return wrk.format("POST", os.getenv("BENCH_PATH") or "/api/receivables/", nil, body)
 end

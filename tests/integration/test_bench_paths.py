@@ -9,9 +9,10 @@ time.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIRequestFactory
+from rest_framework.test import APIClient, APIRequestFactory
 
 from audit.models import AuditEvent
 from chain.models import ChainTransaction
@@ -62,6 +63,69 @@ def test_the_api_benchmarks_floor_endpoint_writes_what_it_claims(mode, outbox):
     if outbox:
         entry = ChainTransaction.objects.order_by("-created_at").first()
         assert (entry.function, entry.subject_id) == ("recordDisbursement", response.data["id"])
+
+
+@pytest.mark.django_db
+def test_the_one_statement_submission_writes_what_the_platforms_submission_writes():
+    """The floor is a lower bound of the submission only if it does all of its work: the same rows, the
+    same declaration balance, the same audit event and response as POST /api/receivables/; and, like it,
+    nothing at all when a declaration has no room left."""
+    from bench.floor.views import OneStatementSubmissionView
+    from customs.models import Declaration
+    from receivables.models import Receivable
+    from tests.support.factories import make_declaration
+
+    exporter = make_org("exporter")
+    first, second = make_declaration(exporter, fob="1000.00"), make_declaration(exporter, fob="1000.00")
+    user = user_of(exporter)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(user)}")
+
+    def body(invoice, amounts, buyer="Hanoi Buyer"):
+        return {"invoice_number": invoice, "buyer_name": buyer, "buyer_country": "VN", "currency": "USD",
+                "amount": str(sum(Decimal(a) for a in amounts)), "issue_date": "2026-11-01", "due_date": "2027-02-01",
+                "declarations": [{"number": d.number, "amount": a} for d, a in zip((first, second), amounts)]}
+
+    def floor(payload):
+        request = APIRequestFactory().post("/api/bench-floor/one-statement-submission/", json.dumps(payload),
+                                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token_for(user)}")
+        return OneStatementSubmissionView.as_view()(request)
+
+    platform = api.post("/api/receivables/", body("INV-P", ["100.00", "200.00"]), format="json")
+    assert platform.status_code == 201, platform.json()
+    # Another buyer: the same one would make it a suspected duplicate of the first.
+    response = floor(body("INV-F", ["100.00", "200.00"], buyer="Saigon Buyer"))
+    assert response.status_code == 201, response.data
+    shown_all = json.loads(response.render().content)
+    made = Receivable.objects.get(pk=shown_all["id"])
+    # Its row, its allocations and its audit event, each as the platform's submission writes them.
+    ignore = {"id", "invoice_number", "buyer_name", "fingerprint", "declaration_check", "created_at"}
+    shown = {k: v for k, v in shown_all.items() if k not in ignore}
+    assert shown == {k: v for k, v in platform.json().items() if k not in ignore}
+    assert represent_again(made) == shown_all
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert (event.type, event.object_id) == ("receivable.submitted", str(made.pk))
+    twin = AuditEvent.objects.get(type="receivable.submitted", object_id=platform.json()["id"])
+    assert set(event.payload["data"]) == set(twin.payload["data"])
+    assert Declaration.objects.get(pk=first.pk).allocated_amount == Decimal("200.00")
+    assert Declaration.objects.get(pk=second.pk).allocated_amount == Decimal("400.00")
+
+    # Over a declaration's room: refused, and nothing written.
+    rows, events = Receivable.objects.count(), AuditEvent.objects.count()
+    refused = floor(body("INV-X", ["801.00", "1.00"]))
+    assert refused.status_code == 409
+    assert (Receivable.objects.count(), AuditEvent.objects.count()) == (rows, events)
+    assert Declaration.objects.get(pk=first.pk).allocated_amount == Decimal("200.00")
+
+
+def represent_again(receivable):
+    """The receivable as the platform's serializer shows it, read back from the database."""
+    from common.rendering import represent
+    from receivables.models import Receivable
+    from receivables.serializers import ReceivableSerializer
+
+    fresh = Receivable.objects.select_related("exporter").prefetch_related("allocations__declaration").get(pk=receivable.pk)
+    return json.loads(json.dumps(represent(ReceivableSerializer, fresh), default=str))
 
 
 @pytest.mark.django_db(transaction=True)  # the benchmark vacuums the tallies, which no transaction may wrap

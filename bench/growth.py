@@ -112,10 +112,10 @@ def _use(name: str) -> None:
 def _side_by_side(clients: dict, declarations: list[str], databases: dict[int, str], rounds: int, blocks: int = 10) -> dict:
     """Each size's figures, its samples taken in `blocks` blocks, from each size's database in turn (the
     order rotated every block), so that the host's drift falls on every size alike."""
-    samples = {size: {m: [] for m in MEASURES} for size in databases}
-    sizes = list(databases)
     from customs.models import Declaration
 
+    samples = {size: {m: [] for m in MEASURES} for size in databases}
+    sizes = list(databases)
     for size in sizes:
         _use(databases[size])
         assert size <= Declaration.objects.count() < size + 1000, (size, databases[size])  # the copy of that size

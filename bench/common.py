@@ -85,17 +85,26 @@ def manage(env: dict, *args: str, timeout: float = 1800) -> str:
     return done.stdout
 
 
-def recreate_database(env: dict) -> None:
-    """Drop and create the benchmark's own database (never the platform's)."""
+def admin_connection(env: dict, name: str):
+    """An autocommit connection to the server of the benchmark's database, for statements on database
+    `name`, which must be a benchmark's own (never the platform's)."""
     import psycopg
 
-    url = env["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
     assert name.startswith("tradefin_bench"), name
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    return psycopg.connect(env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres", autocommit=True)
+
+
+def drop_database(env: dict, name: str) -> None:
+    with admin_connection(env, name) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def recreate_database(env: dict) -> None:
+    """Drop and create the benchmark's own database (never the platform's)."""
+    name = env["DATABASE_URL"].rsplit("/", 1)[1]
+    drop_database(env, name)
+    with admin_connection(env, name) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 class Timer:

@@ -21,7 +21,8 @@ import time
 import uuid
 from datetime import date, timedelta
 
-from bench.common import REPO, bench_env, manage, recreate_database, summarize_ms, write_result
+from bench.common import (REPO, admin_connection, bench_env, drop_database, manage, recreate_database, summarize_ms,
+                          write_result)
 
 DATABASE = "tradefin_bench_growth"
 SIZES = (10_000, 100_000, 1_000_000)
@@ -79,11 +80,10 @@ def _snapshot(env: dict, name: str) -> None:
     import psycopg
     from django.db import connection
 
-    assert name.startswith("tradefin_bench"), name
     connection.close()  # a template database must have no sessions
-    base, source = env["DATABASE_URL"].rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    source = env["DATABASE_URL"].rsplit("/", 1)[1]
+    drop_database(env, name)
+    with admin_connection(env, name) as admin:
         for _ in range(40):
             try:
                 admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
@@ -91,14 +91,6 @@ def _snapshot(env: dict, name: str) -> None:
             except psycopg.errors.ObjectInUse:  # an autovacuum worker, for a moment
                 time.sleep(0.25)
         raise RuntimeError(f"could not copy {source}: it stays in use")
-
-
-def _drop(env: dict, name: str) -> None:
-    import psycopg
-
-    assert name.startswith("tradefin_bench"), name
-    with psycopg.connect(env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _use(name: str) -> None:
@@ -418,7 +410,7 @@ def run(rounds: int = 150) -> dict:
         _use(DATABASE)
         for name in databases.values():
             if name != DATABASE:
-                _drop(env, name)
+                drop_database(env, name)
     sizes = {}
     for size in SIZES:
         sizes[str(size)] = {"fill_seconds": filled[size], **measured[size]}

@@ -53,6 +53,19 @@ def _refusal(error: ApiError, *, exporter, invoice_number: str) -> ApiError:
     return error
 
 
+def submitted_event_data(receivable: Receivable, declarations: list[AllocationRequest]) -> dict:
+    """What the `receivable.submitted` audit event records of a new receivable."""
+    return {
+        "invoice_number": receivable.invoice_number,
+        "currency": receivable.currency,
+        "amount": receivable.amount,
+        "due_date": receivable.due_date,
+        "fingerprint": receivable.fingerprint,
+        "declarations": [{"number": r.number, "amount": r.amount} for r in declarations],
+        "suspected_duplicate_of": receivable.suspected_duplicate_of,
+    }
+
+
 # How many earlier receivables with the same buyer, amount and due date a submission names (the
 # newest); the alert counts them all.
 DUPLICATES_NAMED = 20
@@ -165,22 +178,9 @@ def receivable_submit(
                     data={"receivable": str(receivable.pk), "matches": [str(pk) for pk in duplicates],
                           "match_count": duplicate_count},
                 )
-            audit_append(
-                event_type="receivable.submitted",
-                actor=exporter_user,
-                object_type="receivable",
-                object_id=receivable.pk,
-                data={
-                    "invoice_number": invoice_number,
-                    "currency": currency,
-                    "amount": amount,
-                    "due_date": due_date,
-                    "fingerprint": fingerprint,
-                    "declarations": [{"number": r.number, "amount": r.amount} for r in declarations],
-                    "suspected_duplicate_of": [str(pk) for pk in duplicates],
-                },
-                visible_to=[exporter.pk],
-            )
+            audit_append(event_type="receivable.submitted", actor=exporter_user, object_type="receivable",
+                         object_id=receivable.pk, data=submitted_event_data(receivable, declarations),
+                         visible_to=[exporter.pk])
     except IntegrityError as exc:
         if violated_constraint(exc) not in ("receivables_receivable_unique_invoice", "receivables_receivable_unique_fingerprint"):
             raise _refusal(BusinessConflict("declaration_value_exceeded", "A declaration cannot back more than its FOB value."),

@@ -16,11 +16,12 @@ from common.errors import BusinessConflict
 from common.fields import SafeCharField
 from common.prefetch import attach_prefetched
 from common.rendering import represent
+from common.views import PlatformAPIView
 from customs.models import Declaration
 from receivables.models import Receivable, ReceivableAllocation
 from receivables.serializers import ReceivableCreateSerializer, ReceivableSerializer
-from receivables.services import DUPLICATES_NAMED, receivable_fingerprint, receivable_match_fingerprint
-from common.views import PlatformAPIView
+from receivables.services import (DUPLICATES_NAMED, AllocationRequest, receivable_fingerprint,
+                                  receivable_match_fingerprint, submitted_event_data)
 
 
 class FloorSerializer(serializers.Serializer):
@@ -43,7 +44,6 @@ class FloorView(PlatformAPIView):
             audit_append(event_type="bench.floor", actor=request.user, object_type="bench", object_id=subject,
                          data={"reason": data.validated_data["reason"]})
         return Response({"id": str(subject), "reason": data.validated_data["reason"]}, status=201)
-
 
 
 # --- The submission in one statement ------------------------------------------------------------------
@@ -120,9 +120,6 @@ class OneStatementSubmissionView(PlatformAPIView):
                     allocated_amount=row[5] + row[7], financed_amount=row[6]))
                 for row in rows])
             audit_append(event_type="receivable.submitted", actor=user, object_type="receivable", object_id=rid,
-                         data={"invoice_number": v["invoice_number"], "currency": v["currency"], "amount": v["amount"],
-                               "due_date": v["due_date"], "fingerprint": fingerprint,
-                               "declarations": [{"number": d["number"], "amount": d["amount"]} for d in wanted],
-                               "suspected_duplicate_of": receivable.suspected_duplicate_of},
+                         data=submitted_event_data(receivable, [AllocationRequest(**d) for d in wanted]),
                          visible_to=[exporter.pk])
         return Response(represent(ReceivableSerializer, receivable), status=201)

@@ -101,7 +101,6 @@ def test_one_relay_run_per_signer_at_a_time_on_a_lock_of_its_own(chain):
     equals the signer's CRC-32 (as the relay's key once was) does not hold the signer back."""
     import zlib
 
-    import psycopg
     from django.db import connection, transaction
 
     from chain.relay import _advisory_key
@@ -111,10 +110,9 @@ def test_one_relay_run_per_signer_at_a_time_on_a_lock_of_its_own(chain):
     with transaction.atomic():
         tx = chain_call_enqueue(signer=platform, contract="FinancingRegistry", function="registerDeclaration",
                                 args=["0x" + "ab" * 32, 5])
-    db = connection.settings_dict
-    params = {k: v for k, v in {"dbname": db["NAME"], "host": db["HOST"], "port": db["PORT"], "user": db["USER"],
-                                "password": db["PASSWORD"]}.items() if v}
-    with psycopg.connect(**params, autocommit=True) as other:
+    # Another session of the same database, as Django opens its own.
+    with connection.get_new_connection(connection.get_connection_params()) as other:
+        other.autocommit = True
         other.execute("SELECT pg_advisory_lock(%s, %s)", _advisory_key(platform.pk))
         report = relay_run()
         tx.refresh_from_db()
